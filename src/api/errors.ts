@@ -1,0 +1,84 @@
+// One error shape for everything the API answers, including what the framework raises.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, HTTP_STATUS, type ErrorCode } from '../domain/errors.ts';
+import { toFieldErrors } from './validation.ts';
+
+export const MAX_JSON_DEPTH = 64;
+
+export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
+  const body = { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } };
+  return reply.code(error.status).type('application/json').send(JSON.stringify(body));
+}
+
+const FRAMEWORK_ERRORS: Record<string, [ErrorCode, string]> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: ['unsupported_media_type', 'Send the body as JSON with "Content-Type: application/json".'],
+  FST_ERR_CTP_BODY_TOO_LARGE: ['payload_too_large', 'The request body is larger than this route accepts'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['invalid_json', 'The Content-Length header does not match the body.'],
+  FST_ERR_CTP_INVALID_JSON_BODY: ['invalid_json', 'The body is not valid JSON.'],
+};
+
+const LIMIT_HINTS: Record<string, string> = {
+  '/v1/events': '1 MiB',
+  '/v1/events/batch': '16 MiB',
+};
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof AppError) return sendError(reply, error);
+    if (error.validation) {
+      const details = toFieldErrors(error.validation as any);
+      return sendError(reply, new AppError('validation_error', `Invalid request: check ${details.map((d) => d.field).join(', ')}.`, details));
+    }
+    const known = error.code ? FRAMEWORK_ERRORS[error.code] : undefined;
+    if (known) {
+      const [code, message] = known;
+      const limit = code === 'payload_too_large' ? ` (${LIMIT_HINTS[request.routeOptions.url ?? ''] ?? '256 KiB'}); send less.` : '';
+      return sendError(reply, new AppError(code, message + limit));
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      const code = (Object.entries(HTTP_STATUS).find(([, s]) => s === status)?.[0] ?? 'validation_error') as ErrorCode;
+      return sendError(reply, new AppError(code, error.message));
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendError(reply, new AppError('internal_error', 'Something went wrong on our side; it has been logged.'));
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, new AppError('not_found', `No route ${request.method} ${request.url.split('?')[0]}. See /docs for the API.`)),
+  );
+}
+
+/** JSON bodies only; an empty body is no body; deeper than 64 levels or "__proto__" keys are refused. */
+export function installJsonParser(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(/^application\/([\w.+-]+\+)?json$/i, { parseAs: 'string' }, (_request, body, done) => {
+    const text = body as string;
+    if (text.trim().length === 0) return done(null, undefined);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      return done(new AppError('invalid_json', `The body is not valid JSON: ${(error as Error).message}.`), undefined);
+    }
+    const problem = structureProblem(value);
+    if (problem) return done(new AppError('invalid_json', problem), undefined);
+    done(null, value);
+  });
+}
+
+function structureProblem(root: unknown): string | null {
+  const stack: Array<[unknown, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > MAX_JSON_DEPTH) return `The JSON is nested deeper than ${MAX_JSON_DEPTH} levels; flatten it.`;
+    if (Array.isArray(node)) {
+      for (const item of node) stack.push([item, depth + 1]);
+    } else {
+      if (Object.prototype.hasOwnProperty.call(node, '__proto__')) return 'The JSON uses the key "__proto__", which is not allowed.';
+      for (const value of Object.values(node)) stack.push([value, depth + 1]);
+    }
+  }
+  return null;
+}

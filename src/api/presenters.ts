@@ -1,0 +1,70 @@
+// Domain values → response bodies (the API's snake_case). Secrets never pass through here.
+import { EMPTY_STATS, secretHint, successRate, webhookStatus, type Webhook, type WebhookStats } from '../domain/webhook.ts';
+import type { AttemptRow, DeliveryRow } from '../store/ports.ts';
+import type { WebhookOut } from './schemas.ts';
+
+export const iso = (ms: number): string => new Date(ms).toISOString();
+export const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
+
+export function webhookOut(webhook: Webhook, stats: WebhookStats = EMPTY_STATS): WebhookOut {
+  const hint = secretHint(webhook.auth);
+  return {
+    id: webhook.id,
+    name: webhook.name,
+    url: webhook.url,
+    method: webhook.method,
+    description: webhook.description,
+    enabled: webhook.enabled,
+    status: webhookStatus(webhook.enabled, stats),
+    auth: {
+      type: webhook.auth.type,
+      ...(webhook.auth.type === 'basic' ? { username: webhook.auth.username } : {}),
+      ...(hint ? { secret_hint: hint } : {}),
+    },
+    event_types: webhook.eventTypes,
+    filter: webhook.filter,
+    retry: {
+      attempts: webhook.retry.attempts,
+      delay_seconds: webhook.retry.delaySeconds,
+      timeout_seconds: webhook.retry.timeoutSeconds,
+    },
+    headers: webhook.headers,
+    stats: {
+      total: stats.total,
+      succeeded: stats.succeeded,
+      failed: stats.failed,
+      success_rate: successRate(stats),
+      last_success_at: isoOrNull(stats.lastSuccessAt),
+      last_failure_at: isoOrNull(stats.lastFailureAt),
+    },
+    created_at: iso(webhook.createdAt),
+    updated_at: iso(webhook.updatedAt),
+  };
+}
+
+export function deliveryOut(row: DeliveryRow) {
+  return {
+    id: row.id,
+    webhook_id: row.webhookId,
+    webhook_name: row.webhookName,
+    event_id: row.eventId,
+    event_type: row.eventType,
+    status: row.status,
+    status_code: row.statusCode,
+    error: row.error,
+    attempts: row.attempts,
+    delivered_at: isoOrNull(row.deliveredAt),
+    created_at: iso(row.createdAt),
+  };
+}
+
+export function attemptOut(row: AttemptRow) {
+  return {
+    attempt: row.attempt,
+    started_at: iso(row.startedAt),
+    duration_ms: row.durationMs,
+    status_code: row.statusCode,
+    error: row.error,
+    response_body: row.responseBody,
+  };
+}

@@ -1,0 +1,65 @@
+// /v1/deliveries: the Audit Logs — list, detail with attempt log, manual retry.
+import { AppError, notFound, validationError, type FieldError } from '../../domain/errors.ts';
+import { isDeliveryId } from '../../domain/ids.ts';
+import type { Api, ApiDeps } from '../app.ts';
+import { decodeCursor, page, parseDateRange } from '../listing.ts';
+import { attemptOut, deliveryOut } from '../presenters.ts';
+import { DeliveryDetailOut, DeliveryListQuery, DeliveryOut, ErrorOut, IdParams, Page } from '../schemas.ts';
+
+const tags = ['Deliveries'];
+
+export function deliveryRoutes(app: Api, deps: ApiDeps): void {
+  const { store } = deps;
+
+  app.get(
+    '/v1/deliveries',
+    { schema: { tags, summary: 'List deliveries (the audit log), newest first', querystring: DeliveryListQuery, response: { 200: Page(DeliveryOut), 400: ErrorOut, 401: ErrorOut } } },
+    async (request) => {
+      const q = request.query;
+      const problems: FieldError[] = [];
+      const { from, to } = parseDateRange(q.start_date, q.end_date, problems);
+      const beforeId = decodeCursor(q.cursor, isDeliveryId, problems);
+      if (problems.length > 0) throw validationError(problems);
+      const limit = q.limit ?? 50;
+      const rows = await store.listDeliveries({
+        createdFrom: from,
+        createdTo: to,
+        webhookId: q.webhook_id || undefined,
+        status: q.status,
+        eventType: q.event_type || undefined,
+        eventId: q.event_id ? q.event_id.toLowerCase() : undefined,
+        beforeId,
+        limit: limit + 1,
+      });
+      return page(rows, limit, deliveryOut);
+    },
+  );
+
+  app.get(
+    '/v1/deliveries/:id',
+    { schema: { tags, summary: 'Read a delivery with its envelope and every attempt', params: IdParams, response: { 200: DeliveryDetailOut, 401: ErrorOut, 404: ErrorOut } } },
+    async (request) => {
+      const { id } = request.params;
+      const row = isDeliveryId(id) ? await store.getDelivery(id) : undefined;
+      if (!row) throw notFound('delivery', id);
+      const attempts = await store.listAttempts(id);
+      return { ...deliveryOut(row), envelope: JSON.parse(row.body), attempt_log: attempts.map(attemptOut) };
+    },
+  );
+
+  app.post(
+    '/v1/deliveries/:id/retry',
+    { schema: { tags, summary: 'Start a fresh round of tries now (failed or success deliveries)', params: IdParams, response: { 202: DeliveryOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut } } },
+    async (request, reply) => {
+      const { id } = request.params;
+      const result = isDeliveryId(id) ? await store.requeueDelivery(id, Date.now()) : 'not_found';
+      if (result === 'not_found') throw notFound('delivery', id);
+      if (result === 'pending') throw new AppError('conflict', `Delivery ${id} is still pending; wait for its round to end before retrying it.`);
+      if (result === 'webhook_deleted') throw new AppError('conflict', `The webhook of delivery ${id} was deleted; it cannot be retried.`);
+      deps.onRequeued();
+      const row = await store.getDelivery(id);
+      return reply.code(202).send(deliveryOut(row!));
+    },
+  );
+
+}

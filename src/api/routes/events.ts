@@ -1,0 +1,103 @@
+// /v1/events: ingestion (single and batch) and reading one event with its deliveries.
+import type { ValidateFunction } from 'ajv';
+import { CATALOG, findEventType } from '../../catalog/index.ts';
+import { notFound, validationError, type FieldError } from '../../domain/errors.ts';
+import { isUuid } from '../../domain/ids.ts';
+import type { IngestItem } from '../../ingest/ingestor.ts';
+import type { Api, ApiDeps } from '../app.ts';
+import { deliveryOut, iso } from '../presenters.ts';
+import { BatchIn, BatchOut, ErrorOut, EventAccepted, EventIn, EventOut, IdParams } from '../schemas.ts';
+import { compileBody, toFieldErrors } from '../validation.ts';
+
+const tags = ['Events'];
+const MiB = 1024 * 1024;
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/i;
+
+const checkShape = compileBody(EventIn);
+const checkData = new Map<string, ValidateFunction>(CATALOG.map((t) => [t.event_type, compileBody(t.schema)]));
+
+/** One event body → an IngestItem, or the field errors that reject it. */
+export function toIngestItem(body: unknown): IngestItem | FieldError[] {
+  if (!checkShape(body)) return toFieldErrors(checkShape.errors ?? []);
+  const event = body as EventIn;
+  const errors: FieldError[] = [];
+  if (!findEventType(event.event_type)) {
+    errors.push({ field: 'event_type', message: `event_type "${event.event_type}" is not in the catalog; GET /v1/event-types lists the valid ones` });
+  } else {
+    const check = checkData.get(event.event_type)!;
+    if (!check(event.data)) errors.push(...toFieldErrors(check.errors ?? [], 'data'));
+  }
+  if (event.event_id !== undefined && !isUuid(event.event_id)) {
+    errors.push({ field: 'event_id', message: `event_id must be a UUID such as 8ab4bda7-7296-4b5e-b0d9-6039773c2dc3 (got "${event.event_id.slice(0, 60)}")` });
+  }
+  let eventTimestamp: string | undefined;
+  if (event.event_timestamp !== undefined) {
+    const ms = ISO.test(event.event_timestamp) ? Date.parse(event.event_timestamp) : NaN;
+    if (Number.isNaN(ms)) {
+      errors.push({ field: 'event_timestamp', message: `event_timestamp must be an ISO 8601 timestamp such as 2026-11-28T12:00:00.000Z (got "${event.event_timestamp.slice(0, 60)}")` });
+    } else {
+      eventTimestamp = new Date(ms).toISOString();
+    }
+  }
+  if (errors.length > 0) return errors;
+  return {
+    eventType: event.event_type,
+    data: event.data,
+    userId: event.user_id ?? null,
+    eventId: event.event_id,
+    eventTimestamp,
+  };
+}
+
+export function eventRoutes(app: Api, deps: ApiDeps): void {
+  const { ingestor, store } = deps;
+
+  app.post(
+    '/v1/events',
+    {
+      bodyLimit: MiB,
+      schema: { tags, summary: 'Send one event (202 once it is durably stored)', body: EventIn, response: { 200: EventAccepted, 202: EventAccepted, 400: ErrorOut, 401: ErrorOut, 413: ErrorOut, 415: ErrorOut } },
+    },
+    async (request, reply) => {
+      const item = toIngestItem(request.body);
+      if (Array.isArray(item)) throw validationError(item);
+      const [result] = await ingestor.submit([item]);
+      return reply.code(result.isNew ? 202 : 200).send({ event_id: result.eventId, event_type: result.eventType, deliveries: result.deliveries });
+    },
+  );
+
+  app.post(
+    '/v1/events/batch',
+    {
+      bodyLimit: 16 * MiB,
+      schema: { tags, summary: 'Send 1 to 1000 events; each is accepted or rejected on its own', body: BatchIn, response: { 202: BatchOut, 400: ErrorOut, 401: ErrorOut, 413: ErrorOut, 415: ErrorOut } },
+    },
+    async (request, reply) => {
+      const items = request.body.events.map(toIngestItem);
+      const valid = items.filter((item): item is IngestItem => !Array.isArray(item));
+      const results = valid.length > 0 ? await ingestor.submit(valid) : [];
+      let next = 0;
+      const data = items.map((item) => {
+        if (Array.isArray(item)) {
+          const fields = [...new Set(item.map((d) => d.field))].join(', ');
+          return { status: 400, error: { code: 'validation_error', message: `Invalid event: check ${fields}.`, details: item } };
+        }
+        const result = results[next++];
+        return { status: result.isNew ? 202 : 200, event_id: result.eventId, event_type: result.eventType, deliveries: result.deliveries };
+      });
+      return reply.code(202).send({ data });
+    },
+  );
+
+  app.get(
+    '/v1/events/:id',
+    { schema: { tags, summary: 'Read an event with its deliveries', params: IdParams, response: { 200: EventOut, 401: ErrorOut, 404: ErrorOut } } },
+    async (request) => {
+      const id = request.params.id.toLowerCase();
+      const event = isUuid(id) ? await store.getEvent(id) : undefined;
+      if (!event) throw notFound('event', request.params.id);
+      const deliveries = await store.deliveriesOfEvent(id);
+      return { ...JSON.parse(event.body), created_at: iso(event.createdAt), deliveries: deliveries.map(deliveryOut) };
+    },
+  );
+}

@@ -1,0 +1,191 @@
+// /v1/webhooks: create, list, read, patch, delete, secret, rotate, test sends.
+import { randomUUID } from 'node:crypto';
+import Type from 'typebox';
+import { findEventType } from '../../catalog/index.ts';
+import { AppError, notFound, validationError, type FieldError } from '../../domain/errors.ts';
+import { isWebhookId, newWebhookId } from '../../domain/ids.ts';
+import { ROTATION_OVERLAP_MS, type Webhook } from '../../domain/webhook.ts';
+import { NameTakenError } from '../../store/ports.ts';
+import { fromWebhookRow, toWebhookRow } from '../../webhooks/codec.ts';
+import { testSend } from '../../delivery/prepare.ts';
+import type { Api, ApiDeps } from '../app.ts';
+import { decodeCursor, page, parseDateRange } from '../listing.ts';
+import { webhookOut } from '../presenters.ts';
+import {
+  ErrorOut,
+  IdParams,
+  Page,
+  SecretOut,
+  TestIn,
+  TestOut,
+  UnsavedTestIn,
+  WebhookIn,
+  WebhookListQuery,
+  WebhookOut,
+  WebhookPatch,
+} from '../schemas.ts';
+import { applyPatch, generateJwtSecret, generateSignatureSecret, webhookFromInput } from '../webhook-input.ts';
+
+const tags = ['Webhooks'];
+const errors = { 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut };
+
+export function webhookRoutes(app: Api, deps: ApiDeps): void {
+  const { store, box, directory } = deps;
+
+  async function load(id: string): Promise<Webhook> {
+    const row = isWebhookId(id) ? await store.getWebhook(id) : undefined;
+    if (!row) throw notFound('webhook', id);
+    return fromWebhookRow(row, box);
+  }
+
+  async function present(webhook: Webhook) {
+    const stats = await store.webhookStats([webhook.id]);
+    return webhookOut(webhook, stats.get(webhook.id));
+  }
+
+  async function save(webhook: Webhook, isNew: boolean): Promise<void> {
+    if (await store.isNameTaken(webhook.name, isNew ? undefined : webhook.id)) throw nameConflict(webhook.name);
+    try {
+      if (isNew) await store.insertWebhook(toWebhookRow(webhook, box));
+      else if (!(await store.updateWebhook(toWebhookRow(webhook, box)))) throw notFound('webhook', webhook.id);
+    } catch (error) {
+      if (error instanceof NameTakenError) throw nameConflict(webhook.name);
+      throw error;
+    }
+    await directory.invalidate();
+  }
+
+  const context = () => ({ allowPrivateTargets: deps.allowPrivateTargets, nowMs: Date.now() });
+
+  app.post(
+    '/v1/webhooks',
+    { schema: { tags, summary: 'Create a webhook', body: WebhookIn, response: { 201: WebhookOut, ...errors } } },
+    async (request, reply) => {
+      const webhook = await webhookFromInput(newWebhookId(), request.body, context());
+      await save(webhook, true);
+      return reply.code(201).send(await present(webhook));
+    },
+  );
+
+  app.get(
+    '/v1/webhooks',
+    { schema: { tags, summary: 'List webhooks, newest first', querystring: WebhookListQuery, response: { 200: Page(WebhookOut), ...errors } } },
+    async (request) => {
+      const q = request.query;
+      const problems: FieldError[] = [];
+      const { from, to } = parseDateRange(q.start_date, q.end_date, problems);
+      const beforeId = decodeCursor(q.cursor, isWebhookId, problems);
+      if (problems.length > 0) throw validationError(problems);
+      const limit = q.limit ?? 50;
+      const rows = await store.listWebhooks({
+        nameContains: q.name || undefined,
+        createdFrom: from,
+        createdTo: to,
+        status: q.status,
+        beforeId,
+        limit: limit + 1,
+      });
+      const stats = await store.webhookStats(rows.map((r) => r.id));
+      return page(rows, limit, (row) => webhookOut(fromWebhookRow(row, box), stats.get(row.id)));
+    },
+  );
+
+  app.get(
+    '/v1/webhooks/:id',
+    { schema: { tags, summary: 'Read a webhook', params: IdParams, response: { 200: WebhookOut, ...errors } } },
+    async (request) => present(await load(request.params.id)),
+  );
+
+  app.patch(
+    '/v1/webhooks/:id',
+    { schema: { tags, summary: 'Change a webhook ({"enabled": false} is the toggle)', params: IdParams, body: WebhookPatch, response: { 200: WebhookOut, ...errors } } },
+    async (request) => {
+      const updated = await applyPatch(await load(request.params.id), request.body ?? {}, context());
+      await save(updated, false);
+      return present(updated);
+    },
+  );
+
+  app.delete(
+    '/v1/webhooks/:id',
+    { schema: { tags, summary: 'Delete a webhook; its pending deliveries end as failed', params: IdParams, response: { 204: Type.Null(), ...errors } } },
+    async (request, reply) => {
+      const { id } = request.params;
+      if (!isWebhookId(id) || !(await store.deleteWebhook(id, Date.now()))) throw notFound('webhook', id);
+      await directory.invalidate();
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/v1/webhooks/:id/secret',
+    { schema: { tags, summary: 'Read the signing secret (jwt and signature auth)', params: IdParams, response: { 200: SecretOut, ...errors } } },
+    async (request) => {
+      const { auth } = await load(request.params.id);
+      if (auth.type !== 'jwt' && auth.type !== 'signature') throw noSecret(request.params.id, auth.type);
+      return { secret: auth.secret };
+    },
+  );
+
+  app.post(
+    '/v1/webhooks/:id/secret/rotate',
+    { schema: { tags, summary: 'Rotate the secret; the old signature secret keeps signing for 24 hours', params: IdParams, response: { 200: SecretOut, ...errors } } },
+    async (request) => {
+      const webhook = await load(request.params.id);
+      const { auth } = webhook;
+      const now = Date.now();
+      if (auth.type === 'signature') {
+        webhook.auth = { type: 'signature', secret: generateSignatureSecret(), previousSecret: auth.secret, previousSecretExpiresAt: now + ROTATION_OVERLAP_MS };
+      } else if (auth.type === 'jwt') {
+        webhook.auth = { type: 'jwt', secret: generateJwtSecret() };
+      } else {
+        throw noSecret(webhook.id, auth.type);
+      }
+      webhook.updatedAt = now;
+      await save(webhook, false);
+      return { secret: webhook.auth.secret };
+    },
+  );
+
+  app.post(
+    '/v1/webhooks/:id/test',
+    { schema: { tags, summary: 'Send one example event now (no retries, not counted in stats)', params: IdParams, body: Type.Optional(TestIn), response: { 200: TestOut, ...errors } } },
+    async (request) => {
+      const webhook = await load(request.params.id);
+      return sendExample(webhook, request.body?.event_type ?? webhook.eventTypes[0]);
+    },
+  );
+
+  app.post(
+    '/v1/webhooks/test',
+    { schema: { tags, summary: 'Test an unsaved webhook (the Verify button)', body: Type.Partial(UnsavedTestIn), response: { 200: TestOut, ...errors } } },
+    async (request) => {
+      const { event_type: eventType, ...input } = request.body;
+      const problems: FieldError[] = [];
+      if (!input.url) problems.push({ field: 'url', message: 'url is required' });
+      if (problems.length > 0) throw validationError(problems);
+      const webhook = await webhookFromInput('wh_unsaved' as Webhook['id'], { name: 'unsaved', event_types: [], ...input }, context());
+      return sendExample(webhook, eventType ?? webhook.eventTypes[0] ?? 'user.created');
+    },
+  );
+
+  function sendExample(webhook: Webhook, eventType: string) {
+    const type = findEventType(eventType);
+    if (!type) {
+      throw validationError([{ field: 'event_type', message: `event_type "${eventType}" is not in the catalog; GET /v1/event-types lists the valid ones` }]);
+    }
+    const eventId = randomUUID();
+    const body = JSON.stringify({ ...type.example, event_id: eventId, event_timestamp: new Date().toISOString() });
+    return testSend(deps.sender, webhook, eventId, body);
+  }
+}
+
+function nameConflict(name: string): AppError {
+  return new AppError('conflict', `A webhook named "${name}" already exists (names are unique, ignoring case); choose another name.`, [
+    { field: 'name', message: `name "${name}" is already used by another webhook` },
+  ]);
+}
+
+function noSecret(id: string, type: string): AppError {
+  return new AppError('not_found', `Webhook ${id} uses auth type "${type}", which has no secret (only jwt and signature do).`);
+}

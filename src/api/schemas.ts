@@ -1,0 +1,243 @@
+// Request and response schemas: one definition validates, types, serialises and documents each
+// route (OpenAPI is generated from these). Names follow XIn / XOut / XPatch.
+import Type, { type Static, type TSchema } from 'typebox';
+import { RETRY_LIMITS } from '../domain/webhook.ts';
+
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601 UTC, e.g. 2026-11-28T12:00:00.000Z' });
+const FreeObject = (description: string) => Type.Record(Type.String(), Type.Unknown(), { description });
+
+export const ErrorOut = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ description: 'Stable snake_case code, e.g. validation_error' }),
+      message: Type.String(),
+      details: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+    }),
+  },
+);
+
+// ---- webhooks ----
+
+const AuthIn = Type.Object(
+  {
+    type: Type.Union([Type.Literal('none'), Type.Literal('jwt'), Type.Literal('basic'), Type.Literal('signature')], {
+      description: 'none | jwt (secret) | basic (username, password) | signature (secret, generated when omitted)',
+    }),
+    secret: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'jwt: any string (32+ random characters advised); signature: whsec_<base64 of 24-64 bytes>' })),
+    username: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'basic: user name, without ":"' })),
+    password: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'basic: password' })),
+  },
+  { additionalProperties: false },
+);
+
+const RetryIn = Type.Object(
+  {
+    attempts: Type.Optional(Type.Integer({ minimum: RETRY_LIMITS.attempts.min, maximum: RETRY_LIMITS.attempts.max, description: 'Extra tries after the first failure (default 3)' })),
+    delay_seconds: Type.Optional(Type.Integer({ minimum: RETRY_LIMITS.delaySeconds.min, maximum: RETRY_LIMITS.delaySeconds.max, description: 'Seconds between tries (default 30)' })),
+    timeout_seconds: Type.Optional(Type.Integer({ minimum: RETRY_LIMITS.timeoutSeconds.min, maximum: RETRY_LIMITS.timeoutSeconds.max, description: 'Seconds to wait for each response (default 15)' })),
+  },
+  { additionalProperties: false },
+);
+
+const webhookFields = {
+  name: Type.String({ minLength: 1, maxLength: 100, description: 'Unique (case-insensitive), 1-100 characters' }),
+  url: Type.String({ minLength: 1, maxLength: 2048, description: 'Absolute http(s) URL of the receiver' }),
+  method: Type.Optional(Type.Literal('POST', { description: 'Only POST' })),
+  description: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+  enabled: Type.Optional(Type.Boolean({ description: 'Default true' })),
+  auth: Type.Optional(AuthIn),
+  event_types: Type.Array(Type.String(), { minItems: 1, maxItems: 100, description: 'Catalog event types, at least one' }),
+  filter: Type.Optional(Nullable(FreeObject('MongoDB-style query on the envelope, e.g. {"data.awarded_reward.reward_id": {"$in": ["REW-1"]}}'))),
+  retry: Type.Optional(RetryIn),
+  headers: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 4096 }), { description: 'Extra request headers (not content-type, content-length, host, user-agent, authorization, webhook-*)' })),
+};
+
+export const WebhookIn = Type.Object(webhookFields, { additionalProperties: false });
+export type WebhookIn = Static<typeof WebhookIn>;
+
+export const WebhookPatch = Type.Object(
+  {
+    name: Type.Optional(webhookFields.name),
+    url: Type.Optional(webhookFields.url),
+    method: webhookFields.method,
+    description: webhookFields.description,
+    enabled: webhookFields.enabled,
+    auth: webhookFields.auth,
+    event_types: Type.Optional(webhookFields.event_types),
+    filter: webhookFields.filter,
+    retry: webhookFields.retry,
+    headers: webhookFields.headers,
+  },
+  { additionalProperties: false },
+);
+export type WebhookPatch = Static<typeof WebhookPatch>;
+
+export const WebhookOut = Type.Object(
+  {
+    id: Type.String({ description: 'wh_…' }),
+    name: Type.String(),
+    url: Type.String(),
+    method: Type.Literal('POST'),
+    description: Nullable(Type.String()),
+    enabled: Type.Boolean(),
+    status: Type.Union([Type.Literal('active'), Type.Literal('inactive'), Type.Literal('failed')]),
+    auth: Type.Object({
+      type: Type.String(),
+      username: Type.Optional(Type.String()),
+      secret_hint: Type.Optional(Type.String({ description: '"…" plus the last 4 characters of the secret' })),
+    }),
+    event_types: Type.Array(Type.String()),
+    filter: Nullable(FreeObject('Payload filter')),
+    retry: Type.Object({ attempts: Type.Integer(), delay_seconds: Type.Integer(), timeout_seconds: Type.Integer() }),
+    headers: Type.Record(Type.String(), Type.String()),
+    stats: Type.Object({
+      total: Type.Integer(),
+      succeeded: Type.Integer(),
+      failed: Type.Integer(),
+      success_rate: Nullable(Type.Number()),
+      last_success_at: Nullable(Timestamp),
+      last_failure_at: Nullable(Timestamp),
+    }),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+);
+export type WebhookOut = Static<typeof WebhookOut>;
+
+export const ListQuery = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50, description: '1-500, default 50' })),
+  cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page' })),
+  start_date: Type.Optional(Type.String({ description: 'YYYY-MM-DD (whole UTC day, inclusive) or ISO timestamp' })),
+  end_date: Type.Optional(Type.String({ description: 'YYYY-MM-DD (whole UTC day, inclusive) or ISO timestamp' })),
+};
+
+export const WebhookListQuery = Type.Object({
+  ...ListQuery,
+  name: Type.Optional(Type.String({ description: 'Case-insensitive substring of the name' })),
+  status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('inactive'), Type.Literal('failed')])),
+});
+
+export const Page = <T extends TSchema>(item: T) =>
+  Type.Object({ data: Type.Array(item), next_cursor: Nullable(Type.String()) });
+
+export const IdParams = Type.Object({ id: Type.String() });
+
+export const SecretOut = Type.Object({ secret: Type.String() });
+
+export const TestIn = Type.Object(
+  { event_type: Type.Optional(Type.String({ description: "Default: the webhook's first event type" })) },
+  { additionalProperties: false },
+);
+
+export const UnsavedTestIn = Type.Object({ ...webhookFields, event_type: TestIn.properties.event_type }, { additionalProperties: false });
+
+export const TestOut = Type.Object({
+  verified: Type.Boolean({ description: 'true for a 2xx answer' }),
+  status_code: Nullable(Type.Integer()),
+  error: Nullable(Type.String()),
+  duration_ms: Type.Integer(),
+});
+
+// ---- events ----
+
+export const EventIn = Type.Object(
+  {
+    event_type: Type.String({ description: 'A catalog event type, e.g. reward.awarded' }),
+    data: FreeObject("The event's data; checked against the type's schema and delivered exactly as sent"),
+    user_id: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+    event_id: Type.Optional(Type.String({ description: 'UUID; repeats of an accepted id are answered 200 and not delivered again' })),
+    event_timestamp: Type.Optional(Type.String({ description: 'ISO 8601; default: now' })),
+  },
+  { additionalProperties: false },
+);
+export type EventIn = Static<typeof EventIn>;
+
+export const EventAccepted = Type.Object({
+  event_id: Type.String(),
+  event_type: Type.String(),
+  deliveries: Type.Integer({ description: 'Number of webhooks the event was queued for' }),
+});
+
+export const BatchIn = Type.Object(
+  { events: Type.Array(Type.Unknown(), { minItems: 1, maxItems: 1000, description: '1 to 1000 events' }) },
+  { additionalProperties: false },
+);
+
+export const BatchItemOut = Type.Object({
+  status: Type.Integer({ description: '202 accepted, 200 repeat of an accepted event_id, 400 rejected' }),
+  event_id: Type.Optional(Type.String()),
+  event_type: Type.Optional(Type.String()),
+  deliveries: Type.Optional(Type.Integer()),
+  error: Type.Optional(ErrorOut.properties.error),
+});
+
+export const BatchOut = Type.Object({ data: Type.Array(BatchItemOut) });
+
+export const DeliveryOut = Type.Object(
+  {
+    id: Type.String({ description: 'dlv_…' }),
+    webhook_id: Type.String(),
+    webhook_name: Type.String(),
+    event_id: Type.String(),
+    event_type: Type.String(),
+    status: Type.Union([Type.Literal('pending'), Type.Literal('success'), Type.Literal('failed')]),
+    status_code: Nullable(Type.Integer()),
+    error: Nullable(Type.String()),
+    attempts: Type.Integer(),
+    delivered_at: Nullable(Timestamp),
+    created_at: Timestamp,
+  },
+);
+
+const EnvelopeOut = Type.Object({
+  event_id: Type.String(),
+  event_type: Type.String(),
+  event_timestamp: Type.String(),
+  schema_version: Type.String(),
+  user_id: Nullable(Type.String()),
+  data: FreeObject('Event data as sent'),
+});
+
+export const EventOut = Type.Object({
+  ...EnvelopeOut.properties,
+  created_at: Timestamp,
+  deliveries: Type.Array(DeliveryOut),
+});
+
+export const AttemptOut = Type.Object({
+  attempt: Type.Integer({ description: '1, 2, … across all rounds' }),
+  started_at: Timestamp,
+  duration_ms: Type.Integer(),
+  status_code: Nullable(Type.Integer()),
+  error: Nullable(Type.String()),
+  response_body: Nullable(Type.String({ description: 'First 4 KiB of the answer' })),
+});
+
+export const DeliveryDetailOut = Type.Object({
+  ...DeliveryOut.properties,
+  envelope: EnvelopeOut,
+  attempt_log: Type.Array(AttemptOut),
+});
+
+export const DeliveryListQuery = Type.Object({
+  ...ListQuery,
+  webhook_id: Type.Optional(Type.String()),
+  status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('success'), Type.Literal('failed')])),
+  event_type: Type.Optional(Type.String()),
+  event_id: Type.Optional(Type.String()),
+});
+
+export const EventTypeOut = Type.Object({
+  event_type: Type.String(),
+  feed: Type.String(),
+  event: Type.String(),
+  description: Type.String(),
+  schema: FreeObject("JSON Schema of the type's data"),
+  example: FreeObject('A full example envelope'),
+});
+
+export const EventTypesOut = Type.Object({
+  data: Type.Array(EventTypeOut),
+  feeds: Type.Array(Type.Object({ id: Type.String(), label: Type.String(), event_types: Type.Array(Type.String()) })),
+});

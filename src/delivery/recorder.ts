@@ -1,0 +1,82 @@
+// Writes attempt outcomes in groups: every record made while one write runs goes into the next
+// transaction together. A failed write is retried; a crash before it only means a re-send.
+import type { DeliveryId } from '../domain/ids.ts';
+import type { AttemptRecord, Store } from '../store/ports.ts';
+
+export interface RecorderLog {
+  error(obj: object, msg: string): void;
+}
+
+export class Recorder {
+  #records: AttemptRecord[] = [];
+  #releases: DeliveryId[] = [];
+  #flushing: Promise<void> | null = null;
+  #isScheduled = false;
+  #retryDelayMs = 100;
+
+  constructor(
+    private readonly store: Store,
+    private readonly owner: string,
+    private readonly log: RecorderLog,
+    private readonly onRecorded: (records: AttemptRecord[]) => void,
+  ) {}
+
+  add(record: AttemptRecord): void {
+    this.#records.push(record);
+    this.#schedule();
+  }
+
+  /** Give a delivery back without an attempt (its webhook was disabled meanwhile). */
+  release(id: DeliveryId): void {
+    this.#releases.push(id);
+    this.#schedule();
+  }
+
+  get pendingCount(): number {
+    return this.#records.length + this.#releases.length;
+  }
+
+  /** Resolves once everything added so far is written (or the store keeps failing). */
+  async drain(): Promise<void> {
+    for (let round = 0; round < 50 && (this.pendingCount > 0 || this.#flushing); round++) {
+      if (this.#flushing) await this.#flushing;
+      else await this.#flush();
+    }
+  }
+
+  #schedule(delayMs = 0): void {
+    if (this.#isScheduled || this.#flushing) return;
+    this.#isScheduled = true;
+    const run = () => {
+      this.#isScheduled = false;
+      void this.#flush();
+    };
+    if (delayMs > 0) setTimeout(run, delayMs).unref();
+    else setImmediate(run);
+  }
+
+  #flush(): Promise<void> {
+    this.#flushing = this.#write().finally(() => {
+      this.#flushing = null;
+      if (this.pendingCount > 0) this.#schedule();
+    });
+    return this.#flushing;
+  }
+
+  async #write(): Promise<void> {
+    const records = this.#records.splice(0);
+    const releases = this.#releases.splice(0);
+    try {
+      if (records.length > 0) await this.store.recordAttempts(this.owner, records);
+      if (releases.length > 0) await this.store.releaseLeases(this.owner, releases);
+      this.#retryDelayMs = 100;
+      if (records.length > 0) this.onRecorded(records);
+    } catch (error) {
+      this.log.error({ err: (error as Error).message, records: records.length }, 'could not record attempts; will retry');
+      this.#records.unshift(...records);
+      this.#releases.unshift(...releases);
+      this.#retryDelayMs = Math.min(this.#retryDelayMs * 2, 5000);
+      await new Promise((resolve) => setTimeout(resolve, this.#retryDelayMs).unref());
+    }
+  }
+}

@@ -1,0 +1,139 @@
+// Composition root: config → store → keys → engine → API. The only place that wires adapters.
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, ConfigError, configSummary, type Config } from './config.ts';
+import { createLogger, type Logger } from './log.ts';
+import { openStore, type OpenedStore } from './store/open.ts';
+import { resolveSecretKey, resolveApiKeyHashes } from './keys.ts';
+import { SecretBox, KEY_CHECK_PLAINTEXT } from './domain/secret-box.ts';
+import { createMetrics } from './metrics.ts';
+import { WebhookDirectory } from './webhooks/directory.ts';
+import { HttpSender } from './delivery/sender.ts';
+import { DeliveryEngine } from './delivery/engine.ts';
+import { Ingestor } from './ingest/ingestor.ts';
+import { buildApi, type Api } from './api/app.ts';
+import { MemoryRateLimiter } from './api/auth.ts';
+
+export interface Herald {
+  api: Api | null;
+  stop(): Promise<void>;
+}
+
+export async function startHerald(config: Config, log: Logger): Promise<Herald> {
+  log.info(configSummary(config), 'starting Herald');
+  const opened: OpenedStore = await openStore(config.databaseUrl);
+  const { store } = opened;
+  const box = new SecretBox(await resolveSecretKey(config, opened, log));
+  await checkSecretKey(store, box);
+
+  const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const metrics = createMetrics(() => store.countPending());
+  const directory = new WebhookDirectory(store, box, log);
+  await directory.fresh();
+  const sender = new HttpSender({ allowPrivateTargets: config.allowPrivateTargets, connectionsPerOrigin: config.webhookConcurrency });
+
+  const runsWorkers = config.role !== 'api';
+  const engine = runsWorkers
+    ? new DeliveryEngine(store, directory, sender, metrics, log, {
+        owner,
+        concurrency: config.concurrency,
+        webhookConcurrency: config.webhookConcurrency,
+        leaseMs: config.leaseSeconds * 1000,
+        pollIntervalMs: config.pollIntervalMs,
+      })
+    : null;
+  const wakeWorkers = () => (engine ? engine.wake() : opened.notifyWork?.());
+  opened.onWork?.(() => engine?.wake());
+  opened.onConfigChange?.(() => void directory.invalidate());
+  const ingestor = new Ingestor(store, directory, metrics, engine, wakeWorkers);
+
+  let isReady = false;
+  let api: Api | null = null;
+  if (config.role !== 'worker') {
+    api = await buildApi({
+      store,
+      directory,
+      ingestor,
+      box,
+      sender,
+      metrics,
+      logger: log,
+      apiKeyHashes: await resolveApiKeyHashes(config, store),
+      allowPrivateTargets: config.allowPrivateTargets,
+      rateLimitPerMinute: config.rateLimitPerMinute,
+      rateLimiter: opened.rateLimiter ?? new MemoryRateLimiter(),
+      onRequeued: wakeWorkers,
+      isReady: () => isReady,
+      uiDir: fileURLToPath(new URL('../ui/dist', import.meta.url)),
+    });
+    await api.listen({ port: config.port, host: config.host });
+  }
+  engine?.start();
+  isReady = true;
+  log.info({ owner, role: config.role }, 'Herald is ready');
+
+  return {
+    api,
+    async stop() {
+      isReady = false;
+      await api?.close();
+      await engine?.stop(config.shutdownGraceSeconds * 1000);
+      await sender.close();
+      await store.close();
+      log.info('Herald stopped');
+    },
+  };
+}
+
+async function checkSecretKey(store: OpenedStore['store'], box: SecretBox): Promise<void> {
+  const sealed = await store.ensureMeta('secret_key_check', box.seal(KEY_CHECK_PLAINTEXT));
+  try {
+    if (box.open(sealed) === KEY_CHECK_PLAINTEXT) return;
+  } catch {
+    // reported below
+  }
+  throw new ConfigError('HERALD_SECRET_KEY does not match the key this database was created with; start with the original key.');
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env, process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`herald: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const log = createLogger(config.logLevel);
+  let herald: Herald;
+  try {
+    herald = await startHerald(config, log);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`herald: ${error.message}`);
+      process.exit(1);
+    }
+    log.fatal({ err: error }, 'Herald could not start');
+    process.exit(1);
+  }
+  let isStopping = false;
+  const shutdown = (signal: string) => {
+    if (isStopping) return;
+    isStopping = true;
+    log.info({ signal }, 'shutting down');
+    herald.stop().then(
+      () => process.exit(0),
+      (error) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) void main();

@@ -1,0 +1,24 @@
+// Picks the store adapter from HERALD_DATABASE_URL.
+import type { Store } from './ports.ts';
+import { openSqliteStore } from './sqlite/open.ts';
+
+export interface OpenedStore {
+  store: Store;
+  /** Embedded mode: the database file (the secret key file lives beside it). */
+  sqlitePath?: string;
+  /** Tell worker processes that deliveries are due (a hint; polling finds them anyway). */
+  notifyWork?: () => void;
+  onWork?: (listener: () => void) => void;
+  onConfigChange?: (listener: () => void) => void;
+  rateLimiter?: { hit(key: string, windowStartMs: number): Promise<number> };
+}
+
+export async function openStore(databaseUrl: string): Promise<OpenedStore> {
+  if (databaseUrl.startsWith('sqlite:')) {
+    const path = databaseUrl.slice('sqlite:'.length);
+    const store = openSqliteStore(path);
+    await store.releaseAllLeases();
+    return { store, sqlitePath: path };
+  }
+  throw new Error('PostgreSQL support is not built yet');
+}

@@ -1,0 +1,179 @@
+// The store interface: every operation Herald needs from its database, named for the domain.
+// The SQLite and PostgreSQL adapters implement it; one contract suite (test/store-contract) checks both.
+import type { DeliveryId, WebhookId } from '../domain/ids.ts';
+import type { AuthType, RetryPolicy, WebhookStats } from '../domain/webhook.ts';
+
+/** A webhook as stored: secrets sealed (see SecretBox), everything else plain. */
+export interface WebhookRow {
+  id: WebhookId;
+  name: string;
+  url: string;
+  method: 'POST';
+  description: string | null;
+  enabled: boolean;
+  authType: AuthType;
+  authUsername: string | null;
+  secretHint: string | null;
+  /** SecretBox-sealed JSON of the auth secrets, or null for auth type none. */
+  authSealed: string | null;
+  eventTypes: string[];
+  filter: Record<string, unknown> | null;
+  retry: RetryPolicy;
+  headers: Record<string, string>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface WebhookQuery {
+  nameContains?: string;
+  createdFrom?: number;
+  createdTo?: number;
+  status?: 'active' | 'inactive' | 'failed';
+  beforeId?: string;
+  limit: number;
+}
+
+export type DeliveryStatus = 'pending' | 'success' | 'failed';
+
+export interface NewEvent {
+  eventId: string;
+  eventType: string;
+  userId: string | null;
+  eventTimestamp: string;
+  /** The envelope exactly as every receiver gets it. */
+  body: string;
+  createdAt: number;
+  deliveries: NewDelivery[];
+}
+
+export interface NewDelivery {
+  id: DeliveryId;
+  webhookId: WebhookId;
+  /** Set when the accepting process delivers it itself (no claim round-trip). */
+  leaseOwner: string | null;
+  leaseUntil: number | null;
+}
+
+export type IngestResult =
+  | { isNew: true; eventId: string; eventType: string; deliveries: number }
+  | { isNew: false; eventId: string; eventType: string; deliveries: number };
+
+export interface EventRow {
+  eventId: string;
+  eventType: string;
+  userId: string | null;
+  eventTimestamp: string;
+  body: string;
+  deliveryCount: number;
+  createdAt: number;
+}
+
+export interface DeliveryRow {
+  id: DeliveryId;
+  webhookId: WebhookId;
+  webhookName: string;
+  eventId: string;
+  eventType: string;
+  status: DeliveryStatus;
+  statusCode: number | null;
+  error: string | null;
+  attempts: number;
+  deliveredAt: number | null;
+  createdAt: number;
+}
+
+export interface DeliveryQuery {
+  createdFrom?: number;
+  createdTo?: number;
+  webhookId?: string;
+  status?: DeliveryStatus;
+  eventType?: string;
+  eventId?: string;
+  beforeId?: string;
+  limit: number;
+}
+
+export interface AttemptRow {
+  attempt: number;
+  startedAt: number;
+  durationMs: number;
+  statusCode: number | null;
+  error: string | null;
+  responseBody: string | null;
+}
+
+/** A delivery held under this process's lease, ready to send. */
+export interface ClaimedDelivery {
+  id: DeliveryId;
+  webhookId: WebhookId;
+  eventId: string;
+  body: string;
+  /** Tries made so far, all rounds. */
+  attempts: number;
+  /** Tries made in the current round (a manual retry starts a new round). */
+  roundTries: number;
+}
+
+export interface ClaimRequest {
+  owner: string;
+  nowMs: number;
+  leaseUntil: number;
+  /** How many due deliveries to take at most, per webhook. */
+  limits: Array<{ webhookId: WebhookId; limit: number }>;
+}
+
+/** The result of one attempt and what it does to its delivery. */
+export interface AttemptRecord {
+  deliveryId: DeliveryId;
+  webhookId: WebhookId;
+  attempt: AttemptRow;
+  next: { status: 'success' } | { status: 'failed' } | { status: 'pending'; nextAttemptAt: number };
+}
+
+export type RequeueResult = 'requeued' | 'not_found' | 'pending' | 'webhook_deleted';
+
+/** Thrown by insertWebhook / updateWebhook when another live webhook has the name. */
+export class NameTakenError extends Error {}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  close(): Promise<void>;
+
+  /** Meta values (API key hash, key check): set once, first writer wins; returns the stored value. */
+  ensureMeta(key: string, value: string): Promise<string>;
+  getMeta(key: string): Promise<string | undefined>;
+  /** A number that changes whenever any webhook changes (multi-process cache invalidation). */
+  configRevision(): Promise<number>;
+
+  insertWebhook(row: WebhookRow): Promise<void>;
+  /** Replaces the row; false when it does not exist (or was deleted). */
+  updateWebhook(row: WebhookRow): Promise<boolean>;
+  /** Soft delete; its pending deliveries end as failed. False when it did not exist. */
+  deleteWebhook(id: string, nowMs: number): Promise<boolean>;
+  getWebhook(id: string): Promise<WebhookRow | undefined>;
+  /** Some other webhook already has this name (case-insensitive)? */
+  isNameTaken(name: string, exceptId?: string): Promise<boolean>;
+  listWebhooks(query: WebhookQuery): Promise<WebhookRow[]>;
+  allWebhooks(): Promise<WebhookRow[]>;
+  webhookStats(ids: string[]): Promise<Map<string, WebhookStats>>;
+
+  /** Stores events and their deliveries in one durable transaction; idempotent on eventId. */
+  ingest(events: NewEvent[]): Promise<IngestResult[]>;
+  getEvent(eventId: string): Promise<EventRow | undefined>;
+  deliveriesOfEvent(eventId: string): Promise<DeliveryRow[]>;
+
+  listDeliveries(query: DeliveryQuery): Promise<DeliveryRow[]>;
+  getDelivery(id: string): Promise<(DeliveryRow & { body: string }) | undefined>;
+  listAttempts(deliveryId: string): Promise<AttemptRow[]>;
+  /** Starts a fresh round for a finished delivery. */
+  requeueDelivery(id: string, nowMs: number): Promise<RequeueResult>;
+
+  claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]>;
+  /** Applies attempt outcomes; a delivery whose lease `owner` no longer holds keeps its state. */
+  recordAttempts(owner: string, records: AttemptRecord[]): Promise<void>;
+  /** Gives deliveries back without an attempt (all of this owner's when ids is omitted). */
+  releaseLeases(owner: string, ids?: DeliveryId[]): Promise<void>;
+  renewLeases(owner: string, leaseUntil: number): Promise<void>;
+  /** Pending deliveries (metrics). */
+  countPending(): Promise<number>;
+}

@@ -1,0 +1,94 @@
+// Table shapes as Kysely sees them; the same on SQLite and PostgreSQL (times are Unix ms,
+// booleans 0/1, JSON as text) so that one query serves both adapters.
+import type { Generated } from 'kysely';
+
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface WebhooksTable {
+  id: string;
+  name: string;
+  name_key: string;
+  url: string;
+  method: string;
+  description: string | null;
+  enabled: number;
+  auth_type: string;
+  auth_username: string | null;
+  secret_hint: string | null;
+  auth_sealed: string | null;
+  event_types: string;
+  filter: string | null;
+  retry_attempts: number;
+  retry_delay_seconds: number;
+  retry_timeout_seconds: number;
+  headers: string;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+export interface WebhookStatsTable {
+  webhook_id: string;
+  shard: number;
+  total: number;
+  succeeded: number;
+  failed: number;
+  last_success_at: number | null;
+  last_failure_at: number | null;
+}
+
+export interface EventsTable {
+  event_id: string;
+  event_type: string;
+  user_id: string | null;
+  event_timestamp: string;
+  body: string;
+  delivery_count: number;
+  created_at: number;
+}
+
+export interface DeliveriesTable {
+  id: string;
+  event_id: string;
+  webhook_id: string;
+  event_type: string;
+  status: string;
+  attempts: number;
+  round_tries: number;
+  status_code: number | null;
+  error: string | null;
+  delivered_at: number | null;
+  created_at: number;
+  next_attempt_at: number | null;
+  lease_owner: string | null;
+  lease_until: number | null;
+}
+
+export interface AttemptsTable {
+  delivery_id: string;
+  attempt: number;
+  started_at: number;
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
+  response_body: string | null;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  window_start: number;
+  hits: Generated<number>;
+}
+
+export interface Database {
+  meta: MetaTable;
+  webhooks: WebhooksTable;
+  webhook_stats: WebhookStatsTable;
+  events: EventsTable;
+  deliveries: DeliveriesTable;
+  attempts: AttemptsTable;
+  rate_limits: RateLimitsTable;
+}

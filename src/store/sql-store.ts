@@ -1,0 +1,189 @@
+// The Store port over Kysely. Queries live in ./sql/*; what differs per database (claiming,
+// errors, transactions) comes in through SqlDialect from the sqlite/ and postgres/ adapters.
+import type { Kysely } from 'kysely';
+import type { DeliveryId } from '../domain/ids.ts';
+import type { WebhookStats } from '../domain/webhook.ts';
+import type { Database } from './schema.ts';
+import {
+  NameTakenError,
+  type AttemptRecord,
+  type ClaimRequest,
+  type ClaimedDelivery,
+  type DeliveryQuery,
+  type NewEvent,
+  type Store,
+  type WebhookQuery,
+  type WebhookRow,
+} from './ports.ts';
+import * as webhooks from './sql/webhooks.ts';
+import * as events from './sql/events.ts';
+import * as deliveries from './sql/deliveries.ts';
+import * as engine from './sql/engine.ts';
+
+export interface SqlDialect {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Stat shard this process writes to. */
+  readonly shard: number;
+  isUniqueViolation(error: unknown): boolean;
+  claimDue(db: Kysely<Database>, request: ClaimRequest): Promise<ClaimedDelivery[]>;
+  close(): Promise<void>;
+}
+
+export class SqlStore implements Store {
+  constructor(
+    protected readonly db: Kysely<Database>,
+    protected readonly dialect: SqlDialect,
+  ) {}
+
+  get kind() {
+    return this.dialect.kind;
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+    await this.dialect.close();
+  }
+
+  async ensureMeta(key: string, value: string): Promise<string> {
+    await this.db.insertInto('meta').values({ key, value }).onConflict((oc) => oc.column('key').doNothing()).execute();
+    return (await this.getMeta(key))!;
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('meta').select('value').where('key', '=', key).executeTakeFirst();
+    return row?.value;
+  }
+
+  async configRevision(): Promise<number> {
+    return Number((await this.getMeta('config_revision')) ?? 0);
+  }
+
+  async insertWebhook(row: WebhookRow): Promise<void> {
+    await this.#writeWebhook(async (trx) => {
+      await trx.insertInto('webhooks').values({ ...webhooks.toColumns(row), deleted_at: null }).execute();
+      return true;
+    });
+  }
+
+  async updateWebhook(row: WebhookRow): Promise<boolean> {
+    return this.#writeWebhook(async (trx) => {
+      const result = await trx
+        .updateTable('webhooks')
+        .set(webhooks.toColumns(row))
+        .where('id', '=', row.id)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    });
+  }
+
+  async deleteWebhook(id: string, nowMs: number): Promise<boolean> {
+    return this.#writeWebhook(async (trx) => {
+      const result = await trx
+        .updateTable('webhooks')
+        .set({ deleted_at: nowMs, enabled: 0, updated_at: nowMs })
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) return false;
+      await deliveries.failPendingOfWebhook(trx, id);
+      return true;
+    });
+  }
+
+  async #writeWebhook(write: (trx: Kysely<Database>) => Promise<boolean>): Promise<boolean> {
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const changed = await write(trx);
+        if (changed) await webhooks.bumpRevision(trx);
+        return changed;
+      });
+    } catch (error) {
+      if (this.dialect.isUniqueViolation(error)) throw new NameTakenError('name taken');
+      throw error;
+    }
+  }
+
+  async getWebhook(id: string): Promise<WebhookRow | undefined> {
+    const row = await this.db
+      .selectFrom('webhooks')
+      .selectAll()
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return row ? webhooks.toRow(row) : undefined;
+  }
+
+  async isNameTaken(name: string, exceptId?: string): Promise<boolean> {
+    let query = this.db
+      .selectFrom('webhooks')
+      .select('id')
+      .where('name_key', '=', name.toLowerCase())
+      .where('deleted_at', 'is', null);
+    if (exceptId) query = query.where('id', '!=', exceptId);
+    return (await query.executeTakeFirst()) !== undefined;
+  }
+
+  listWebhooks(query: WebhookQuery): Promise<WebhookRow[]> {
+    return webhooks.listWebhooks(this.db, query);
+  }
+
+  async allWebhooks(): Promise<WebhookRow[]> {
+    const rows = await this.db.selectFrom('webhooks').selectAll().where('deleted_at', 'is', null).execute();
+    return rows.map(webhooks.toRow);
+  }
+
+  webhookStats(ids: string[]): Promise<Map<string, WebhookStats>> {
+    return webhooks.webhookStats(this.db, ids);
+  }
+
+  ingest(batch: NewEvent[]) {
+    return this.db.transaction().execute((trx) => events.ingest(trx, batch));
+  }
+
+  async getEvent(eventId: string) {
+    const row = await this.db.selectFrom('events').selectAll().where('event_id', '=', eventId).executeTakeFirst();
+    return row ? events.toEventRow(row) : undefined;
+  }
+
+  deliveriesOfEvent(eventId: string) {
+    return deliveries.deliveriesOfEvent(this.db, eventId);
+  }
+
+  listDeliveries(query: DeliveryQuery) {
+    return deliveries.listDeliveries(this.db, query);
+  }
+
+  getDelivery(id: string) {
+    return deliveries.getDelivery(this.db, id);
+  }
+
+  listAttempts(deliveryId: string) {
+    return deliveries.listAttempts(this.db, deliveryId);
+  }
+
+  requeueDelivery(id: string, nowMs: number) {
+    return this.db.transaction().execute((trx) => deliveries.requeueDelivery(trx, id, nowMs, this.dialect.shard));
+  }
+
+  claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {
+    if (request.limits.length === 0) return Promise.resolve([]);
+    return this.dialect.claimDue(this.db, request);
+  }
+
+  recordAttempts(owner: string, records: AttemptRecord[]): Promise<void> {
+    return this.db.transaction().execute((trx) => engine.recordAttempts(trx, owner, this.dialect.shard, records));
+  }
+
+  releaseLeases(owner: string, ids?: DeliveryId[]): Promise<void> {
+    return engine.releaseLeases(this.db, owner, ids);
+  }
+
+  renewLeases(owner: string, leaseUntil: number): Promise<void> {
+    return engine.renewLeases(this.db, owner, leaseUntil);
+  }
+
+  countPending(): Promise<number> {
+    return engine.countPending(this.db);
+  }
+}

@@ -1,0 +1,123 @@
+// Audit log queries (deliveries and their attempts) shared by both adapters.
+import type { Kysely } from 'kysely';
+import type { DeliveryId, WebhookId } from '../../domain/ids.ts';
+import type { Database } from '../schema.ts';
+import type { AttemptRow, DeliveryQuery, DeliveryRow, DeliveryStatus, RequeueResult } from '../ports.ts';
+import { addStats } from './engine.ts';
+
+type Db = Kysely<Database>;
+
+const COLUMNS = [
+  'd.id',
+  'd.webhook_id',
+  'w.name as webhook_name',
+  'd.event_id',
+  'd.event_type',
+  'd.status',
+  'd.status_code',
+  'd.error',
+  'd.attempts',
+  'd.delivered_at',
+  'd.created_at',
+] as const;
+
+function baseQuery(db: Db) {
+  return db.selectFrom('deliveries as d').innerJoin('webhooks as w', 'w.id', 'd.webhook_id').select(COLUMNS);
+}
+
+type Raw = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrThrow']>>;
+
+function toDeliveryRow(r: Raw): DeliveryRow {
+  return {
+    id: r.id as DeliveryId,
+    webhookId: r.webhook_id as WebhookId,
+    webhookName: r.webhook_name,
+    eventId: r.event_id,
+    eventType: r.event_type,
+    status: r.status as DeliveryStatus,
+    statusCode: r.status_code === null ? null : Number(r.status_code),
+    error: r.error,
+    attempts: Number(r.attempts),
+    deliveredAt: r.delivered_at === null ? null : Number(r.delivered_at),
+    createdAt: Number(r.created_at),
+  };
+}
+
+export async function listDeliveries(db: Db, q: DeliveryQuery): Promise<DeliveryRow[]> {
+  let query = baseQuery(db);
+  if (q.webhookId !== undefined) query = query.where('d.webhook_id', '=', q.webhookId);
+  if (q.status !== undefined) query = query.where('d.status', '=', q.status);
+  if (q.eventType !== undefined) query = query.where('d.event_type', '=', q.eventType);
+  if (q.eventId !== undefined) query = query.where('d.event_id', '=', q.eventId);
+  if (q.createdFrom !== undefined) query = query.where('d.created_at', '>=', q.createdFrom);
+  if (q.createdTo !== undefined) query = query.where('d.created_at', '<=', q.createdTo);
+  if (q.beforeId !== undefined) query = query.where('d.id', '<', q.beforeId);
+  const rows = await query.orderBy('d.id', 'desc').limit(q.limit).execute();
+  return rows.map(toDeliveryRow);
+}
+
+export async function deliveriesOfEvent(db: Db, eventId: string): Promise<DeliveryRow[]> {
+  const rows = await baseQuery(db).where('d.event_id', '=', eventId).orderBy('d.id', 'asc').execute();
+  return rows.map(toDeliveryRow);
+}
+
+export async function getDelivery(db: Db, id: string): Promise<(DeliveryRow & { body: string }) | undefined> {
+  const row = await baseQuery(db)
+    .innerJoin('events as e', 'e.event_id', 'd.event_id')
+    .select('e.body')
+    .where('d.id', '=', id)
+    .executeTakeFirst();
+  return row ? { ...toDeliveryRow(row), body: row.body } : undefined;
+}
+
+export async function listAttempts(db: Db, deliveryId: string): Promise<AttemptRow[]> {
+  const rows = await db
+    .selectFrom('attempts')
+    .selectAll()
+    .where('delivery_id', '=', deliveryId)
+    .orderBy('attempt', 'asc')
+    .orderBy('started_at', 'asc')
+    .execute();
+  return rows.map((r) => ({
+    attempt: Number(r.attempt),
+    startedAt: Number(r.started_at),
+    durationMs: Number(r.duration_ms),
+    statusCode: r.status_code === null ? null : Number(r.status_code),
+    error: r.error,
+    responseBody: r.response_body,
+  }));
+}
+
+/** Must run inside a transaction: takes the delivery out of the stats, then makes it due now. */
+export async function requeueDelivery(trx: Db, id: string, nowMs: number, shard: number): Promise<RequeueResult> {
+  const row = await trx
+    .selectFrom('deliveries as d')
+    .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
+    .select(['d.status', 'd.webhook_id', 'w.deleted_at'])
+    .where('d.id', '=', id)
+    .executeTakeFirst();
+  if (!row) return 'not_found';
+  if (row.status === 'pending') return 'pending';
+  if (row.deleted_at !== null) return 'webhook_deleted';
+  const updated = await trx
+    .updateTable('deliveries')
+    .set({ status: 'pending', round_tries: 0, next_attempt_at: nowMs, delivered_at: null, lease_owner: null, lease_until: null })
+    .where('id', '=', id)
+    .where('status', '=', row.status)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1) return 'pending';
+  const wasSuccess = row.status === 'success';
+  await addStats(trx, shard, [
+    { webhookId: row.webhook_id, total: -1, succeeded: wasSuccess ? -1 : 0, failed: wasSuccess ? 0 : -1, lastSuccessAt: null, lastFailureAt: null },
+  ]);
+  return 'requeued';
+}
+
+export async function failPendingOfWebhook(trx: Db, webhookId: string): Promise<void> {
+  await trx
+    .updateTable('deliveries')
+    .set({ status: 'failed', error: 'webhook deleted', next_attempt_at: null, lease_owner: null, lease_until: null })
+    .where('webhook_id', '=', webhookId)
+    .where('status', '=', 'pending')
+    .execute();
+}

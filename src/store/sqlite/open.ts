@@ -1,0 +1,53 @@
+// The embedded store: one SQLite file in WAL mode, one connection, fsync on every commit.
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { Database } from '../schema.ts';
+import { SqlStore, type SqlDialect } from '../sql-store.ts';
+import { claimDue } from './claim.ts';
+
+const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export class SqliteStore extends SqlStore {
+  /** Embedded mode has one process: leases left by a crashed predecessor can be dropped at once. */
+  async releaseAllLeases(): Promise<void> {
+    await this.db.updateTable('deliveries').set({ lease_owner: null, lease_until: null }).where('lease_owner', 'is not', null).execute();
+  }
+}
+
+export function openSqliteStore(path: string): SqliteStore {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const database = new SqliteDatabase(path);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = FULL');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('foreign_keys = ON');
+  migrate(database);
+  const dialect: SqlDialect = {
+    kind: 'sqlite',
+    shard: 0,
+    isUniqueViolation: (error) => (error as { code?: string })?.code === 'SQLITE_CONSTRAINT_UNIQUE',
+    claimDue,
+    close: async () => {},
+  };
+  return new SqliteStore(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect);
+}
+
+/** Applies numbered .sql files not yet applied, each in its own transaction. */
+function migrate(database: SqliteDatabase.Database): void {
+  database.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)');
+  const applied = new Set(
+    (database.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: string }>).map((r) => r.version),
+  );
+  for (const file of readdirSync(MIGRATIONS).filter((f) => f.endsWith('.sql')).sort()) {
+    if (applied.has(file)) continue;
+    database.transaction(() => {
+      database.exec(readFileSync(join(MIGRATIONS, file), 'utf8'));
+      database.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(file, Date.now());
+    }).immediate();
+  }
+}
+
+export { sql };
