@@ -20,10 +20,21 @@ export class SqliteStore extends SqlStore {
 export function openSqliteStore(path: string): SqliteStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const database = new SqliteDatabase(path);
-  database.pragma('journal_mode = WAL');
+  // Embedded mode is one process: an exclusive lock (released by the OS even after kill -9)
+  // keeps a second Herald off the file.
+  database.pragma('locking_mode = EXCLUSIVE');
+  database.pragma('busy_timeout = 2000');
+  try {
+    database.pragma('journal_mode = WAL');
+    database.exec('BEGIN IMMEDIATE; COMMIT');
+  } catch (error) {
+    database.close();
+    if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
+      throw new Error(`${path} is in use by another Herald process; embedded SQLite mode runs one process (use PostgreSQL for several)`);
+    }
+    throw error;
+  }
   database.pragma('synchronous = FULL');
-  database.pragma('busy_timeout = 5000');
-  database.pragma('foreign_keys = ON');
   migrate(database);
   const dialect: SqlDialect = {
     kind: 'sqlite',
