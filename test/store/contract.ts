@@ -1,0 +1,302 @@
+// The store contract: what every adapter must do, written against the Store port only.
+// Each adapter's test file calls storeContract() with a way to open a fresh, empty store.
+import { describe, it, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { newDeliveryId, newWebhookId, type DeliveryId } from '../../src/domain/ids.ts';
+import { DEFAULT_RETRY } from '../../src/domain/webhook.ts';
+import { NameTakenError, type AttemptRecord, type NewEvent, type Store, type WebhookRow } from '../../src/store/ports.ts';
+
+export interface OpenedForTest {
+  store: Store;
+  close(): Promise<void>;
+}
+
+export function webhookRow(overrides: Partial<WebhookRow> = {}): WebhookRow {
+  const now = Date.now();
+  return {
+    id: newWebhookId(),
+    name: `hook ${Math.random().toString(36).slice(2)}`,
+    url: 'http://127.0.0.1:9/hook',
+    method: 'POST',
+    description: null,
+    enabled: true,
+    authType: 'none',
+    authUsername: null,
+    secretHint: null,
+    authSealed: null,
+    eventTypes: ['reward.awarded'],
+    filter: null,
+    retry: { ...DEFAULT_RETRY },
+    headers: {},
+    createdAt: now,
+    updatedAt: now,
+    ...overrides,
+  };
+}
+
+let eventCounter = 0;
+
+export function newEvent(webhookIds: string[], overrides: Partial<NewEvent> = {}, lease?: { owner: string; until: number }): NewEvent {
+  const eventId = `00000000-0000-4000-8000-${String(++eventCounter).padStart(12, '0')}`;
+  const createdAt = Date.now();
+  return {
+    eventId,
+    eventType: 'reward.awarded',
+    userId: null,
+    eventTimestamp: new Date(createdAt).toISOString(),
+    body: JSON.stringify({ event_id: eventId }),
+    createdAt,
+    deliveries: webhookIds.map((webhookId) => ({
+      id: newDeliveryId(),
+      webhookId: webhookId as WebhookRow['id'],
+      leaseOwner: lease?.owner ?? null,
+      leaseUntil: lease?.until ?? null,
+    })),
+    ...overrides,
+  };
+}
+
+function attempt(deliveryId: DeliveryId, webhookId: string, n: number, next: AttemptRecord['next'], statusCode: number | null = 200): AttemptRecord {
+  const startedAt = Date.now();
+  return {
+    deliveryId,
+    webhookId: webhookId as WebhookRow['id'],
+    attempt: { attempt: n, startedAt, durationMs: 5, statusCode, error: next.status === 'success' ? null : `HTTP ${statusCode}`, responseBody: 'ok' },
+    next,
+  };
+}
+
+export function storeContract(adapter: string, open: () => Promise<OpenedForTest>): void {
+  describe(`store contract: ${adapter}`, () => {
+    let opened: OpenedForTest;
+    let store: Store;
+
+    beforeEach(async () => {
+      opened = await open();
+      store = opened.store;
+    });
+    afterEach(async () => {
+      await opened.close();
+    });
+
+    const claimAll = (owner: string, webhookIds: string[], limit = 100, now = Date.now()) =>
+      store.claimDue({ owner, nowMs: now, leaseUntil: now + 60_000, limits: webhookIds.map((id) => ({ webhookId: id as WebhookRow['id'], limit })) });
+
+    it('stores, reads, updates and soft-deletes webhooks, bumping the config revision', async () => {
+      const r0 = await store.configRevision();
+      const row = webhookRow({ headers: { 'X-A': '1' }, filter: { 'data.x': { $gt: 1 } } });
+      await store.insertWebhook(row);
+      assert.deepEqual(await store.getWebhook(row.id), row);
+      const r1 = await store.configRevision();
+      assert.ok(r1 > r0);
+      assert.equal(await store.updateWebhook({ ...row, enabled: false, name: 'Renamed' }), true);
+      assert.equal((await store.getWebhook(row.id))!.name, 'Renamed');
+      assert.ok((await store.configRevision()) > r1);
+      assert.equal(await store.deleteWebhook(row.id, Date.now()), true);
+      assert.equal(await store.getWebhook(row.id), undefined);
+      assert.equal(await store.deleteWebhook(row.id, Date.now()), false);
+      assert.equal(await store.updateWebhook(row), false, 'a deleted webhook cannot be updated');
+    });
+
+    it('keeps live names unique ignoring case', async () => {
+      const row = webhookRow({ name: 'CRM Sync' });
+      await store.insertWebhook(row);
+      assert.equal(await store.isNameTaken('crm sync'), true);
+      assert.equal(await store.isNameTaken('crm sync', row.id), false);
+      await assert.rejects(store.insertWebhook(webhookRow({ name: 'crm SYNC' })), NameTakenError);
+      await store.deleteWebhook(row.id, Date.now());
+      await store.insertWebhook(webhookRow({ name: 'crm sync' }));
+    });
+
+    it('lists webhooks newest first with name, date, status and cursor filters', async () => {
+      const base = Date.parse('2026-01-01T00:00:00Z');
+      const rows = [0, 1, 2, 3].map((i) =>
+        webhookRow({ id: newWebhookId(base + i * 86_400_000), name: `Hook ${i} ${i % 2 ? 'odd' : 'even'}`, createdAt: base + i * 86_400_000, enabled: i !== 3 }),
+      );
+      for (const row of rows) await store.insertWebhook(row);
+      const ids = async (q: Parameters<Store['listWebhooks']>[0]) => (await store.listWebhooks(q)).map((r) => r.name);
+      assert.deepEqual(await ids({ limit: 10 }), ['Hook 3 odd', 'Hook 2 even', 'Hook 1 odd', 'Hook 0 even']);
+      assert.deepEqual(await ids({ limit: 10, nameContains: 'ODD' }), ['Hook 3 odd', 'Hook 1 odd']);
+      assert.deepEqual(await ids({ limit: 10, nameContains: '%' }), [], 'LIKE wildcards are literal');
+      assert.deepEqual(await ids({ limit: 10, createdFrom: base + 86_400_000, createdTo: base + 2 * 86_400_000 }), ['Hook 2 even', 'Hook 1 odd']);
+      assert.deepEqual(await ids({ limit: 2 }), ['Hook 3 odd', 'Hook 2 even']);
+      assert.deepEqual(await ids({ limit: 10, beforeId: rows[2].id }), ['Hook 1 odd', 'Hook 0 even']);
+      assert.deepEqual(await ids({ limit: 10, status: 'inactive' }), ['Hook 3 odd']);
+      assert.deepEqual(await ids({ limit: 10, status: 'active' }), ['Hook 2 even', 'Hook 1 odd', 'Hook 0 even']);
+    });
+
+    it('ingests events with their deliveries, idempotently on event id', async () => {
+      const a = webhookRow();
+      const b = webhookRow();
+      await store.insertWebhook(a);
+      await store.insertWebhook(b);
+      const first = newEvent([a.id, b.id]);
+      const [result] = await store.ingest([first]);
+      assert.deepEqual(result, { isNew: true, eventId: first.eventId, eventType: 'reward.awarded', deliveries: 2 });
+      const repeat = { ...newEvent([a.id]), eventId: first.eventId, eventType: 'badge.awarded' };
+      const other = newEvent([a.id]);
+      const results = await store.ingest([repeat, other, { ...other, deliveries: [] }]);
+      assert.deepEqual(results.map((r) => [r.isNew, r.eventType, r.deliveries]), [
+        [false, 'reward.awarded', 2],
+        [true, 'reward.awarded', 1],
+        [false, 'reward.awarded', 1],
+      ]);
+      assert.equal((await store.deliveriesOfEvent(first.eventId)).length, 2);
+      assert.equal((await store.deliveriesOfEvent(other.eventId)).length, 1);
+      const event = await store.getEvent(first.eventId);
+      assert.equal(event!.body, first.body);
+      assert.equal(await store.countPending(), 3);
+    });
+
+    it('claims each due delivery once, even with concurrent claimers', async () => {
+      const w = webhookRow();
+      await store.insertWebhook(w);
+      await store.ingest(Array.from({ length: 40 }, () => newEvent([w.id])));
+      const [x, y] = await Promise.all([claimAll('owner-x', [w.id], 30), claimAll('owner-y', [w.id], 30)]);
+      const ids = [...x, ...y].map((d) => d.id);
+      assert.equal(ids.length, 40);
+      assert.equal(new Set(ids).size, 40, 'no delivery claimed twice');
+      assert.deepEqual(await claimAll('owner-z', [w.id]), [], 'leased deliveries are not claimable');
+      assert.ok(x.every((d) => d.body.includes(d.eventId) && d.attempts === 0 && d.roundTries === 0));
+    });
+
+    it('limits a claim per webhook so one backlog cannot fill it', async () => {
+      const slow = webhookRow();
+      const fast = webhookRow();
+      await store.insertWebhook(slow);
+      await store.insertWebhook(fast);
+      await store.ingest(Array.from({ length: 20 }, () => newEvent([slow.id])));
+      await store.ingest(Array.from({ length: 3 }, () => newEvent([fast.id])));
+      const claimed = await store.claimDue({
+        owner: 'o',
+        nowMs: Date.now(),
+        leaseUntil: Date.now() + 60_000,
+        limits: [
+          { webhookId: slow.id, limit: 5 },
+          { webhookId: fast.id, limit: 5 },
+        ],
+      });
+      assert.equal(claimed.filter((d) => d.webhookId === slow.id).length, 5);
+      assert.equal(claimed.filter((d) => d.webhookId === fast.id).length, 3);
+    });
+
+    it('lets another owner take over a delivery whose lease expired, and only then', async () => {
+      const w = webhookRow();
+      await store.insertWebhook(w);
+      const now = Date.now();
+      await store.ingest([newEvent([w.id], {}, { owner: 'crashed', until: now + 1000 })]);
+      assert.deepEqual(await claimAll('rescuer', [w.id], 10, now), []);
+      const taken = await claimAll('rescuer', [w.id], 10, now + 1001);
+      assert.equal(taken.length, 1);
+      await store.recordAttempts('crashed', [attempt(taken[0].id, w.id, 1, { status: 'success' })]);
+      const [row] = await store.deliveriesOfEvent(taken[0].eventId);
+      assert.equal(row.status, 'pending', 'the old owner cannot change a delivery it no longer holds');
+      await store.recordAttempts('rescuer', [attempt(taken[0].id, w.id, 2, { status: 'success' })]);
+      assert.equal((await store.deliveriesOfEvent(taken[0].eventId))[0].status, 'success');
+    });
+
+    it('does not claim deliveries before their next attempt time', async () => {
+      const w = webhookRow();
+      await store.insertWebhook(w);
+      await store.ingest([newEvent([w.id])]);
+      const [d] = await claimAll('o', [w.id]);
+      const later = Date.now() + 10_000;
+      await store.recordAttempts('o', [attempt(d.id, w.id, 1, { status: 'pending', nextAttemptAt: later }, 500)]);
+      assert.deepEqual(await claimAll('o', [w.id], 10, later - 1), []);
+      const again = await claimAll('o', [w.id], 10, later);
+      assert.equal(again.length, 1);
+      assert.deepEqual([again[0].attempts, again[0].roundTries], [1, 1]);
+    });
+
+    it('records attempts in order, final states, and stats', async () => {
+      const w = webhookRow();
+      await store.insertWebhook(w);
+      await store.ingest([newEvent([w.id]), newEvent([w.id])]);
+      const [d1, d2] = await claimAll('o', [w.id]);
+      await store.recordAttempts('o', [attempt(d1.id, w.id, 1, { status: 'pending', nextAttemptAt: Date.now() }, 500), attempt(d2.id, w.id, 1, { status: 'success' }, 201)]);
+      const [d1again] = await claimAll('o', [w.id]);
+      assert.equal(d1again.id, d1.id);
+      await store.recordAttempts('o', [attempt(d1.id, w.id, 2, { status: 'failed' }, 502)]);
+      const attempts = await store.listAttempts(d1.id);
+      assert.deepEqual(attempts.map((a) => [a.attempt, a.statusCode]), [[1, 500], [2, 502]]);
+      const one = await store.getDelivery(d1.id);
+      assert.deepEqual([one!.status, one!.attempts, one!.statusCode, one!.error, one!.deliveredAt], ['failed', 2, 502, 'HTTP 502', null]);
+      const two = await store.getDelivery(d2.id);
+      assert.deepEqual([two!.status, two!.statusCode, two!.error], ['success', 201, null]);
+      assert.ok(two!.deliveredAt! >= two!.createdAt);
+      const stats = (await store.webhookStats([w.id])).get(w.id)!;
+      assert.deepEqual([stats.total, stats.succeeded, stats.failed], [2, 1, 1]);
+      assert.ok(stats.lastFailureAt! >= stats.lastSuccessAt!);
+      assert.deepEqual(await store.listWebhooks({ limit: 10, status: 'failed' }).then((r) => r.map((x) => x.id)), [w.id]);
+    });
+
+    it('requeues a finished delivery as a fresh round and takes it out of the stats', async () => {
+      const w = webhookRow();
+      await store.insertWebhook(w);
+      await store.ingest([newEvent([w.id])]);
+      const [d] = await claimAll('o', [w.id]);
+      await store.recordAttempts('o', [attempt(d.id, w.id, 1, { status: 'failed' }, 500)]);
+      assert.equal(await store.requeueDelivery(d.id, Date.now()), 'requeued');
+      assert.equal(await store.requeueDelivery(d.id, Date.now()), 'pending');
+      assert.equal(await store.requeueDelivery('dlv_00000000000000000000ZZ', Date.now()), 'not_found');
+      const stats = (await store.webhookStats([w.id])).get(w.id)!;
+      assert.deepEqual([stats.total, stats.failed], [0, 0]);
+      const [again] = await claimAll('o', [w.id]);
+      assert.deepEqual([again.attempts, again.roundTries], [1, 0]);
+    });
+
+    it('fails pending deliveries of a deleted webhook', async () => {
+      const w = webhookRow();
+      await store.insertWebhook(w);
+      const event = newEvent([w.id]);
+      await store.ingest([event]);
+      await store.deleteWebhook(w.id, Date.now());
+      const [row] = await store.deliveriesOfEvent(event.eventId);
+      assert.deepEqual([row.status, row.error, row.webhookName], ['failed', 'webhook deleted', w.name]);
+      assert.equal(await store.requeueDelivery(row.id, Date.now()), 'webhook_deleted');
+    });
+
+    it('releases and renews leases by owner', async () => {
+      const w = webhookRow();
+      await store.insertWebhook(w);
+      await store.ingest([newEvent([w.id]), newEvent([w.id])]);
+      const now = Date.now();
+      const mine = await claimAll('o', [w.id], 10, now);
+      await store.renewLeases('o', now + 120_000);
+      assert.deepEqual(await claimAll('p', [w.id], 10, now + 90_000), [], 'renewed leases hold past the first expiry');
+      await store.releaseLeases('o', [mine[0].id]);
+      assert.deepEqual((await claimAll('p', [w.id])).map((d) => d.id), [mine[0].id]);
+      await store.releaseLeases('o');
+      assert.deepEqual((await claimAll('q', [w.id])).map((d) => d.id), [mine[1].id]);
+    });
+
+    it('filters deliveries by webhook, status, event type, event id and date, newest first', async () => {
+      const a = webhookRow();
+      const b = webhookRow();
+      await store.insertWebhook(a);
+      await store.insertWebhook(b);
+      const e1 = newEvent([a.id, b.id]);
+      const e2 = newEvent([a.id], { eventType: 'badge.awarded' });
+      await store.ingest([e1]);
+      await store.ingest([e2]);
+      const list = (q: object) => store.listDeliveries({ limit: 50, ...q }).then((rows) => rows.map((r) => `${r.eventId}/${r.webhookId}`));
+      assert.equal((await list({})).length, 3);
+      assert.deepEqual(await list({ webhookId: b.id }), [`${e1.eventId}/${b.id}`]);
+      assert.deepEqual(await list({ eventType: 'badge.awarded' }), [`${e2.eventId}/${a.id}`]);
+      assert.deepEqual((await list({ eventId: e1.eventId })).length, 2);
+      assert.deepEqual(await list({ status: 'success' }), []);
+      assert.deepEqual(await list({ createdFrom: Date.now() + 60_000 }), []);
+      const newestFirst = await store.listDeliveries({ limit: 50 });
+      assert.equal(newestFirst[0].eventId, e2.eventId);
+      const page2 = await store.listDeliveries({ limit: 50, beforeId: newestFirst[0].id });
+      assert.equal(page2.length, 2);
+    });
+
+    it('keeps the first value of a meta key', async () => {
+      assert.equal(await store.ensureMeta('k', 'one'), 'one');
+      assert.equal(await store.ensureMeta('k', 'two'), 'one');
+      assert.equal(await store.getMeta('k'), 'one');
+      assert.equal(await store.getMeta('missing'), undefined);
+    });
+  });
+}
