@@ -16,7 +16,7 @@ import { buildApi, type Api } from './api/app.ts';
 import { MemoryRateLimiter } from './api/auth.ts';
 
 export interface Herald {
-  api: Api | null;
+  api: Api;
   stop(): Promise<void>;
 }
 
@@ -43,32 +43,34 @@ export async function startHerald(config: Config, log: Logger): Promise<Herald> 
         pollIntervalMs: config.pollIntervalMs,
       })
     : null;
-  const wakeWorkers = () => (engine ? engine.wake() : opened.notifyWork?.());
+  // Deliveries nobody holds yet: wake this process's engine and (PostgreSQL) every other one.
+  const wakeWorkers = () => {
+    engine?.wake();
+    opened.notifyWork?.();
+  };
   opened.onWork?.(() => engine?.wake());
   opened.onConfigChange?.(() => void directory.invalidate());
   const ingestor = new Ingestor(store, directory, metrics, engine, wakeWorkers);
 
   let isReady = false;
-  let api: Api | null = null;
-  if (config.role !== 'worker') {
-    api = await buildApi({
-      store,
-      directory,
-      ingestor,
-      box,
-      sender,
-      metrics,
-      logger: log,
-      apiKeyHashes: await resolveApiKeyHashes(config, store),
-      allowPrivateTargets: config.allowPrivateTargets,
-      rateLimitPerMinute: config.rateLimitPerMinute,
-      rateLimiter: opened.rateLimiter ?? new MemoryRateLimiter(),
-      onRequeued: wakeWorkers,
-      isReady: () => isReady,
-      uiDir: fileURLToPath(new URL('../ui/dist', import.meta.url)),
-    });
-    await api.listen({ port: config.port, host: config.host });
-  }
+  const api = await buildApi({
+    isWorkerOnly: config.role === 'worker',
+    store,
+    directory,
+    ingestor,
+    box,
+    sender,
+    metrics,
+    logger: log,
+    apiKeyHashes: config.role === 'worker' ? [] : await resolveApiKeyHashes(config, store),
+    allowPrivateTargets: config.allowPrivateTargets,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    rateLimiter: opened.rateLimiter ?? new MemoryRateLimiter(),
+    onRequeued: wakeWorkers,
+    isReady: () => isReady,
+    uiDir: fileURLToPath(new URL('../ui/dist', import.meta.url)),
+  });
+  await api.listen({ port: config.port, host: config.host });
   engine?.start();
   isReady = true;
   log.info({ owner, role: config.role }, 'Herald is ready');
@@ -77,7 +79,7 @@ export async function startHerald(config: Config, log: Logger): Promise<Herald> 
     api,
     async stop() {
       isReady = false;
-      await api?.close();
+      await api.close();
       await engine?.stop(config.shutdownGraceSeconds * 1000);
       await sender.close();
       await store.close();

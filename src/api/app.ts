@@ -24,6 +24,8 @@ import { webhookRoutes } from './routes/webhooks.ts';
 export type Api = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
 export interface ApiDeps {
+  /** A worker-only process serves /healthz and /metrics and nothing else. */
+  isWorkerOnly?: boolean;
   store: Store;
   directory: WebhookDirectory;
   ingestor: Ingestor;
@@ -55,6 +57,10 @@ export async function buildApi(deps: ApiDeps): Promise<Api> {
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : queryAjv).compile(schema));
   installJsonParser(app);
   installErrorHandling(app);
+  if (deps.isWorkerOnly) {
+    opsRoutes(app, deps);
+    return app;
+  }
   installAuth(app, { apiKeyHashes: deps.apiKeyHashes, rateLimitPerMinute: deps.rateLimitPerMinute, rateLimiter: deps.rateLimiter });
 
   await app.register(fastifySwagger, {
@@ -88,7 +94,7 @@ function opsRoutes(app: Api, deps: ApiDeps): void {
   app.get('/metrics', hide, async (_request, reply) =>
     reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
   );
-  app.get('/openapi.json', hide, async () => app.swagger());
+  if (!deps.isWorkerOnly) app.get('/openapi.json', hide, async () => app.swagger());
 }
 
 async function uiRoutes(app: Api, uiDir: string | undefined): Promise<void> {

@@ -1,6 +1,7 @@
 // Picks the store adapter from HERALD_DATABASE_URL.
 import type { Store } from './ports.ts';
 import { openSqliteStore } from './sqlite/open.ts';
+import { CHANNELS, openPostgresStore } from './postgres/open.ts';
 
 export interface OpenedStore {
   store: Store;
@@ -20,5 +21,12 @@ export async function openStore(databaseUrl: string): Promise<OpenedStore> {
     await store.releaseAllLeases();
     return { store, sqlitePath: path };
   }
-  throw new Error('PostgreSQL support is not built yet');
+  const store = await openPostgresStore(databaseUrl);
+  return {
+    store,
+    notifyWork: () => void store.notifyWork().catch(() => {}),
+    onWork: (listener) => store.notifier.on(CHANNELS.work, listener),
+    onConfigChange: (listener) => store.notifier.on(CHANNELS.config, listener),
+    rateLimiter: store,
+  };
 }

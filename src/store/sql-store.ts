@@ -26,6 +26,8 @@ export interface SqlDialect {
   readonly shard: number;
   isUniqueViolation(error: unknown): boolean;
   claimDue(db: Kysely<Database>, request: ClaimRequest): Promise<ClaimedDelivery[]>;
+  /** Runs inside every transaction that changed a webhook (PostgreSQL: NOTIFY other processes). */
+  onConfigWritten?(trx: Kysely<Database>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -95,7 +97,10 @@ export class SqlStore implements Store {
     try {
       return await this.db.transaction().execute(async (trx) => {
         const changed = await write(trx);
-        if (changed) await webhooks.bumpRevision(trx);
+        if (changed) {
+          await webhooks.bumpRevision(trx);
+          await this.dialect.onConfigWritten?.(trx);
+        }
         return changed;
       });
     } catch (error) {

@@ -1,12 +1,33 @@
 // Starts Herald as a real child process (`node --import tsx src/main.ts`) on a temp SQLite file
 // (or a given database URL) and a free port, and talks to it over HTTP.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { createTestDatabase, type TestDatabase } from './postgres.ts';
+
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** `HERALD_TEST_STORE=postgres npm test` runs the integration suites on PostgreSQL instead of SQLite. */
+export const TEST_STORE = process.env.HERALD_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+
+const createdDatabases: TestDatabase[] = [];
+process.once('beforeExit', async () => {
+  for (const database of createdDatabases.splice(0)) await database.drop().catch(() => {});
+});
+
+/** Each data directory gets its own database, reused when Herald restarts on that directory. */
+async function databaseUrlFor(dataDir: string): Promise<string> {
+  if (TEST_STORE === 'sqlite') return `sqlite:${join(dataDir, 'herald.db')}`;
+  const file = join(dataDir, 'pg-url');
+  if (existsSync(file)) return readFileSync(file, 'utf8');
+  const database = await createTestDatabase();
+  createdDatabases.push(database);
+  writeFileSync(file, database.url);
+  return database.url;
+}
 
 export interface ApiResponse {
   status: number;
@@ -44,7 +65,7 @@ export interface StartOptions {
 export async function startHerald(options: StartOptions = {}): Promise<Herald> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'herald-test-'));
   const dbPath = join(dataDir, 'herald.db');
-  const databaseUrl = options.databaseUrl ?? process.env.HERALD_TEST_DATABASE_URL ?? `sqlite:${dbPath}`;
+  const databaseUrl = options.databaseUrl ?? (await databaseUrlFor(dataDir));
   const apiKey = options.apiKey ?? 'test-api-key-0123456789';
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),

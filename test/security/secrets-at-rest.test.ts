@@ -4,12 +4,21 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { startHerald, ROOT, type Herald } from '../helpers/herald.ts';
+import { startHerald, ROOT, TEST_STORE, type Herald } from '../helpers/herald.ts';
+import { dumpDatabase } from '../helpers/postgres.ts';
 import { createWebhook } from '../helpers/fixtures.ts';
 
 const JWT_SECRET = 'jwt-secret-that-must-not-leak-4242';
 const PASSWORD = 'basic-password-that-must-not-leak-4242';
 const SIGNATURE_SECRET = `whsec_${Buffer.from('signature-secret-must-not-leak!!').toString('base64')}`;
+
+/** The database's content as an attacker with the files (SQLite) or a dump (PostgreSQL) sees it. */
+async function storedBytes(h: Herald): Promise<Buffer> {
+  if (TEST_STORE === 'postgres') return Buffer.from(await dumpDatabase(h.databaseUrl));
+  const files = [h.dbPath, `${h.dbPath}-wal`].filter(existsSync);
+  assert.ok(files.length > 0);
+  return Buffer.concat(files.map((f) => readFileSync(f)));
+}
 
 describe('secrets at rest', () => {
   let h: Herald;
@@ -34,14 +43,11 @@ describe('secrets at rest', () => {
       assert.ok(!list.text.includes(secret), 'no secret in the list response');
     }
     await h.stop();
-    const files = [h.dbPath, `${h.dbPath}-wal`].filter(existsSync).map((f) => readFileSync(f));
-    assert.ok(files.length > 0);
-    for (const bytes of files) {
-      for (const secret of [JWT_SECRET, PASSWORD, SIGNATURE_SECRET, rotated.body.secret, SIGNATURE_SECRET.slice(6)]) {
-        assert.equal(bytes.indexOf(secret), -1, 'secret found in plaintext in the database file');
-      }
-      assert.notEqual(bytes.indexOf('crm-user'), -1, 'the test reads the real file (the user name is stored plainly)');
+    const stored = await storedBytes(h);
+    for (const secret of [JWT_SECRET, PASSWORD, SIGNATURE_SECRET, rotated.body.secret, SIGNATURE_SECRET.slice(6)]) {
+      assert.equal(stored.indexOf(secret), -1, 'secret found in plaintext in the database');
     }
+    assert.notEqual(stored.indexOf('crm-user'), -1, 'the test reads the real data (the user name is stored plainly)');
     for (const secret of [JWT_SECRET, PASSWORD, SIGNATURE_SECRET, rotated.body.secret]) {
       assert.ok(!h.logs().includes(secret), 'secret found in the logs');
     }
@@ -50,11 +56,11 @@ describe('secrets at rest', () => {
     assert.equal(readBack.body.secret, JWT_SECRET, 'secrets survive a restart (the key file is reused)');
   });
 
-  it('refuses a second process on the same SQLite file', async () => {
+  it('refuses a second process on the same SQLite file', { skip: TEST_STORE !== 'sqlite' }, async () => {
     await assert.rejects(startHerald({ dataDir: h.dataDir }), /in use by another Herald process/);
   });
 
-  it('writes the generated key file with mode 0600', () => {
+  it('writes the generated key file with mode 0600', { skip: TEST_STORE !== 'sqlite' && 'PostgreSQL mode requires HERALD_SECRET_KEY' }, () => {
     const mode = statSync(`${h.dbPath}.secret-key`).mode & 0o777;
     assert.equal(mode, 0o600);
   });
@@ -63,7 +69,7 @@ describe('secrets at rest', () => {
     await h.stop();
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: ROOT,
-      env: { ...process.env, PORT: '0', HERALD_DATABASE_URL: `sqlite:${h.dbPath}`, HERALD_SECRET_KEY: 'a-completely-different-key-123456', HERALD_API_KEY: 'whatever-key' },
+      env: { ...process.env, PORT: '0', HERALD_DATABASE_URL: h.databaseUrl, HERALD_SECRET_KEY: 'a-completely-different-key-123456', HERALD_API_KEY: 'whatever-key' },
       encoding: 'utf8',
       timeout: 30_000,
     });
