@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const PARAMETRISED = ['test/api', 'test/delivery', 'test/security', 'test/ops', 'test/cluster'];
+const PARAMETRISED = ['test/api', 'test/delivery', 'test/security', 'test/ops'];
 
 function find(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
