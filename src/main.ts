@@ -31,7 +31,7 @@ export async function startHerald(config: Config, log: Logger): Promise<Herald> 
   const metrics = createMetrics(() => store.countPending());
   const directory = new WebhookDirectory(store, box, log);
   await directory.fresh();
-  const sender = new HttpSender({ allowPrivateTargets: config.allowPrivateTargets, connectionsPerOrigin: config.webhookConcurrency });
+  const sender = new HttpSender({ allowPrivateTargets: config.allowPrivateTargets, connectionsPerOrigin: config.concurrency });
 
   const runsWorkers = config.role !== 'api';
   const engine = runsWorkers
