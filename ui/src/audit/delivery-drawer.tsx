@@ -1,0 +1,84 @@
+import { Alert, App, Button, Descriptions, Drawer, Spin, Tooltip, Typography } from 'antd';
+import { errorMessage } from '../api/client';
+import { envelopeOf, useDelivery, useResendDelivery } from '../api/deliveries';
+import type { DeliveryDetail } from '../api/types';
+import { ErrorState } from '../components/error-state';
+import { JsonBlock } from '../components/json-block';
+import { LocalTime } from '../components/local-time';
+import { DeliveryStatusTag } from '../components/status-tags';
+import { AttemptList } from './attempt-list';
+
+/** One delivery: summary, every attempt (what went wrong comes first), the envelope as sent, and Resend. */
+export function DeliveryDrawer({ deliveryId, onClose }: { deliveryId: string | null; onClose: () => void }) {
+  const delivery = useDelivery(deliveryId ?? undefined);
+  return (
+    <Drawer
+      open={Boolean(deliveryId)}
+      onClose={onClose}
+      size={760}
+      title={deliveryId ? `Delivery ${deliveryId}` : 'Delivery'}
+      extra={delivery.data && <ResendButton delivery={delivery.data} />}
+      destroyOnHidden
+    >
+      {delivery.isPending && <Spin description="Loading delivery…" />}
+      {delivery.isError && <ErrorState error={delivery.error} what="this delivery" onRetry={() => delivery.refetch()} />}
+      {delivery.data && <DeliveryDetails delivery={delivery.data} />}
+    </Drawer>
+  );
+}
+
+function ResendButton({ delivery }: { delivery: DeliveryDetail }) {
+  const { message } = App.useApp();
+  const resend = useResendDelivery();
+  const isPending = delivery.status === 'pending';
+  const button = (
+    <Button
+      type="primary"
+      disabled={isPending}
+      loading={resend.isPending}
+      onClick={() =>
+        resend.mutate(delivery.id, {
+          onSuccess: () => message.success('Resend started. The new attempt appears below when it completes.'),
+          onError: (error) => message.error(`Could not resend: ${errorMessage(error)}`),
+        })
+      }
+    >
+      Resend
+    </Button>
+  );
+  return isPending ? <Tooltip title="A round of tries is in progress; resend when it ends.">{button}</Tooltip> : button;
+}
+
+function DeliveryDetails({ delivery }: { delivery: DeliveryDetail }) {
+  return (
+    <>
+      {delivery.status === 'pending' && (
+        <Alert type="info" showIcon title="Delivery in progress: this view refreshes until it ends." style={{ marginBottom: 16 }} />
+      )}
+      <Descriptions
+        size="small"
+        column={2}
+        bordered
+        items={[
+          { key: 'webhook', label: 'Webhook', children: delivery.webhook_name },
+          { key: 'status', label: 'Status', children: <DeliveryStatusTag status={delivery.status} /> },
+          { key: 'event_id', label: 'Event ID', span: 2, children: <span className="mono">{delivery.event_id}</span> },
+          { key: 'event_type', label: 'Event Type', children: delivery.event_type },
+          { key: 'status_code', label: 'Status Code', children: delivery.status_code ?? '—' },
+          { key: 'error', label: 'Error', span: 2, children: delivery.error ?? '—' },
+          { key: 'attempts', label: 'Attempts', children: delivery.attempts },
+          { key: 'delivered_at', label: 'Delivered At', children: <LocalTime value={delivery.delivered_at} /> },
+          { key: 'created_at', label: 'Created At', children: <LocalTime value={delivery.created_at} /> },
+        ]}
+      />
+      <Typography.Title level={5} style={{ marginTop: 24 }}>
+        Attempts
+      </Typography.Title>
+      <AttemptList attempts={delivery.attempt_log ?? []} />
+      <Typography.Title level={5} style={{ marginTop: 24 }}>
+        Envelope
+      </Typography.Title>
+      <JsonBlock value={envelopeOf(delivery)} label="Envelope" maxHeight={240} />
+    </>
+  );
+}

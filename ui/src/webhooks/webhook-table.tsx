@@ -1,0 +1,89 @@
+import type { ReactNode } from 'react';
+import { Table, Typography, type TableColumnsType } from 'antd';
+import type { Webhook } from '../api/types';
+import { formatSuccessRate } from '../format';
+import { LocalTime } from '../components/local-time';
+import { WebhookStatusTag } from '../components/status-tags';
+import { EnableToggle } from './enable-toggle';
+import { WebhookActions } from './webhook-actions';
+
+const columns: TableColumnsType<Webhook> = [
+  {
+    title: 'Name',
+    dataIndex: 'name',
+    width: 140,
+    render: (name: string) => <Typography.Text strong>{name}</Typography.Text>,
+  },
+  {
+    title: 'URL',
+    dataIndex: 'url',
+    ellipsis: true,
+    render: (url: string) => (
+      <span className="mono" title={url}>
+        {url}
+      </span>
+    ),
+  },
+  { title: 'Method', dataIndex: 'method', width: 76 },
+  {
+    title: 'Status',
+    dataIndex: 'status',
+    width: 84,
+    render: (_: unknown, webhook) => <WebhookStatusTag status={webhook.status} />,
+  },
+  {
+    title: 'Success Rate',
+    key: 'success_rate',
+    width: 116,
+    align: 'right',
+    render: (_: unknown, { stats }) => (
+      <span title={`${stats.succeeded} of ${stats.total} deliveries succeeded`}>{formatSuccessRate(stats.success_rate)}</span>
+    ),
+  },
+  {
+    title: 'Last Success',
+    key: 'last_success_at',
+    width: 112,
+    render: (_: unknown, { stats }) => <LocalTime value={stats.last_success_at} stacked />,
+  },
+  {
+    title: 'Last Failure',
+    key: 'last_failure_at',
+    width: 112,
+    render: (_: unknown, { stats }) => <LocalTime value={stats.last_failure_at} stacked />,
+  },
+  {
+    title: 'Create Date',
+    dataIndex: 'created_at',
+    width: 112,
+    render: (createdAt: string) => <LocalTime value={createdAt} stacked />,
+  },
+  {
+    title: 'Enable',
+    key: 'enabled',
+    width: 72,
+    render: (_: unknown, webhook) => <EnableToggle webhook={webhook} />,
+  },
+  {
+    title: 'Actions',
+    key: 'actions',
+    width: 176,
+    render: (_: unknown, webhook) => <WebhookActions webhook={webhook} />,
+  },
+];
+
+export function WebhookTable(props: { rows: Webhook[]; isLoading: boolean; empty: ReactNode }) {
+  return (
+    <Table<Webhook>
+      rowKey="id"
+      columns={columns}
+      dataSource={props.rows}
+      loading={props.isLoading}
+      pagination={false}
+      size="middle"
+      tableLayout="fixed"
+      scroll={{ x: 1180 }}
+      locale={{ emptyText: props.empty }}
+    />
+  );
+}

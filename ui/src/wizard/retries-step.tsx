@@ -1,0 +1,46 @@
+import { Form, InputNumber, Switch } from 'antd';
+import { HeadersField } from './headers-field';
+import { RETRY_LIMITS } from './wizard-values';
+
+function rangeRule(label: string, limits: { min: number; max: number }) {
+  return [
+    { required: true, message: `Enter ${label}.` },
+    { type: 'integer' as const, min: limits.min, max: limits.max, message: `Use a whole number from ${limits.min} to ${limits.max}.` },
+  ];
+}
+
+/** Step 3: retry policy, request timeout, custom headers and the Enable toggle. */
+export function RetriesStep() {
+  return (
+    <>
+      <Form.Item
+        label="Retry Attempts"
+        name={['retry', 'attempts']}
+        rules={rangeRule('the retry attempts', RETRY_LIMITS.attempts)}
+        extra="Extra tries after the first failure (0-10). 3 means up to 4 requests in all."
+      >
+        <InputNumber min={RETRY_LIMITS.attempts.min} max={RETRY_LIMITS.attempts.max} precision={0} style={{ width: 160 }} />
+      </Form.Item>
+      <Form.Item
+        label="Retry Delay"
+        name={['retry', 'delay_seconds']}
+        rules={rangeRule('the retry delay', RETRY_LIMITS.delay_seconds)}
+        extra="Seconds to wait between tries (0-86400)."
+      >
+        <InputNumber min={RETRY_LIMITS.delay_seconds.min} max={RETRY_LIMITS.delay_seconds.max} precision={0} suffix="seconds" style={{ width: 160 }} />
+      </Form.Item>
+      <Form.Item
+        label="Request Timeout"
+        name={['retry', 'timeout_seconds']}
+        rules={rangeRule('the request timeout', RETRY_LIMITS.timeout_seconds)}
+        extra="Seconds to wait for the endpoint's answer before the try counts as failed (1-120)."
+      >
+        <InputNumber min={RETRY_LIMITS.timeout_seconds.min} max={RETRY_LIMITS.timeout_seconds.max} precision={0} suffix="seconds" style={{ width: 160 }} />
+      </Form.Item>
+      <HeadersField />
+      <Form.Item label="Enable" name="enabled" valuePropName="checked" extra="A disabled webhook receives no new events; its pending retries wait.">
+        <Switch />
+      </Form.Item>
+    </>
+  );
+}
