@@ -130,7 +130,14 @@ export const TestIn = Type.Object(
   { additionalProperties: false },
 );
 
-export const UnsavedTestIn = Type.Object({ ...webhookFields, event_type: TestIn.properties.event_type }, { additionalProperties: false });
+export const UnsavedTestIn = Type.Object(
+  {
+    ...webhookFields,
+    event_type: TestIn.properties.event_type,
+    id: Type.Optional(Type.String({ description: 'Editing a saved webhook: auth of the same type without a secret or password uses the stored one' })),
+  },
+  { additionalProperties: false },
+);
 
 export const TestOut = Type.Object({
   verified: Type.Boolean({ description: 'true for a 2xx answer' }),

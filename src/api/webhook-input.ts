@@ -12,6 +12,8 @@ import type { WebhookIn, WebhookPatch } from './schemas.ts';
 export interface InputContext {
   allowPrivateTargets: boolean;
   nowMs: number;
+  /** Auth of the saved webhook being edited: same-type auth without secrets keeps these. */
+  currentAuth?: WebhookAuth;
 }
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
@@ -35,7 +37,7 @@ export async function webhookFromInput(id: WebhookId, input: Partial<WebhookIn>,
     method: 'POST',
     description: input.description ?? null,
     enabled: input.enabled ?? true,
-    auth: checkAuth(input.auth ?? { type: 'none' }, undefined, errors),
+    auth: checkAuth(input.auth ?? { type: 'none' }, ctx.currentAuth, errors),
     eventTypes: checkEventTypes(input.event_types ?? [], errors),
     filter: checkFilterField(input.filter ?? null, errors),
     retry: {

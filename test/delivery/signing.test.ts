@@ -157,11 +157,24 @@ describe('what a receiver gets', () => {
     }
   });
 
+  it('tests an edited webhook with its stored password when the body names its id', async () => {
+    const webhook = await createWebhook(h, { url: receiver.url, event_types: ['user.updated'], auth: { type: 'basic', username: 'crm', password: 'stored-pass' } });
+    const before = receiver.requests.length;
+    const result = await h.api('POST', '/v1/webhooks/test', { id: webhook.id, url: receiver.url, auth: { type: 'basic', username: 'crm' } });
+    assert.equal(result.status, 200);
+    assert.equal(result.body.verified, true);
+    assert.equal((receiver.requests[before].headers as Record<string, string>).authorization, `Basic ${Buffer.from('crm:stored-pass').toString('base64')}`);
+    const withoutId = await h.api('POST', '/v1/webhooks/test', { url: receiver.url, auth: { type: 'basic', username: 'crm' } });
+    assert.equal(withoutId.status, 400);
+    assert.equal(withoutId.body.error.details[0].field, 'auth.password');
+  });
+
   it('never writes secrets to the logs', async () => {
     const logs = h.logs();
     assert.ok(logs.length > 0);
     assert.ok(!logs.includes('jwt-secret-for-the-crm-0123456789'));
     assert.ok(!logs.includes('p4ss:word'));
+    assert.ok(!logs.includes('stored-pass'));
     assert.ok(!logs.includes('whsec_'));
   });
 });

@@ -160,11 +160,14 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
     '/v1/webhooks/test',
     { schema: { tags, summary: 'Test an unsaved webhook (the Verify button)', body: Type.Partial(UnsavedTestIn), response: { 200: TestOut, ...errors } } },
     async (request) => {
-      const { event_type: eventType, ...input } = request.body;
-      const problems: FieldError[] = [];
-      if (!input.url) problems.push({ field: 'url', message: 'url is required' });
-      if (problems.length > 0) throw validationError(problems);
-      const webhook = await webhookFromInput('wh_unsaved' as Webhook['id'], { name: 'unsaved', event_types: [], ...input }, context());
+      const { event_type: eventType, id, ...input } = request.body;
+      if (!input.url) throw validationError([{ field: 'url', message: 'url is required' }]);
+      const saved = id === undefined ? undefined : await load(id);
+      const webhook = await webhookFromInput(
+        (saved?.id ?? 'wh_unsaved') as Webhook['id'],
+        { name: 'unsaved', event_types: [], ...input },
+        { ...context(), currentAuth: saved?.auth },
+      );
       return sendExample(webhook, eventType ?? webhook.eventTypes[0] ?? 'user.created');
     },
   );

@@ -69,7 +69,7 @@ export function testSavedWebhook(id: string, eventType?: string): Promise<TestRe
   });
 }
 
-export function testUnsavedWebhook(body: WebhookIn & { event_type?: string }): Promise<TestResult> {
+export function testUnsavedWebhook(body: WebhookIn & { event_type?: string; id?: string }): Promise<TestResult> {
   return request<TestResult>('POST', '/webhooks/test', { body });
 }
 

@@ -4,10 +4,10 @@ import { Alert, Button, Form, Space } from 'antd';
 import { ApiError, errorMessage } from '../api/client';
 import { useEventTypes } from '../api/event-types';
 import type { TestResult, Webhook } from '../api/types';
-import { getWebhookSecret, testUnsavedWebhook } from '../api/webhooks';
+import { testUnsavedWebhook } from '../api/webhooks';
 import { TestResultAlert } from '../components/test-result';
 import { mapFieldErrors, STEP_FIELDS, stepOf } from './api-errors';
-import { isAuthChanged, toCreateBody, type WizardValues } from './wizard-values';
+import { authPatch, toCreateBody, type WizardValues } from './wizard-values';
 
 const AUTH_FIELDS = STEP_FIELDS[0].filter((name) => Array.isArray(name) || name === 'url');
 
@@ -35,10 +35,6 @@ export function VerifyButton({ original }: { original?: Webhook }) {
       return;
     }
     const values = form.getFieldsValue(true) as WizardValues;
-    if (original && values.auth.type === 'basic' && !isAuthChanged(values, original)) {
-      form.setFields([{ name: ['auth', 'password'], errors: ['Enter the password to verify with Basic Auth.'] }]);
-      return;
-    }
     verify.mutate(values, {
       onError: (error) => {
         if (!(error instanceof ApiError) || error.details.length === 0) return setFailure(errorMessage(error));
@@ -68,9 +64,7 @@ async function runTest(values: WizardValues, original: Webhook | undefined, fall
   const body = toCreateBody({ ...values, filter_text: '' });
   body.name = body.name || 'Unsaved webhook';
   if (!body.event_types.length && fallbackType) body.event_types = [fallbackType];
-  // Editing without retyping the secret: test with the saved one.
-  if (original && !isAuthChanged(values, original) && (values.auth.type === 'jwt' || values.auth.type === 'signature')) {
-    body.auth = { type: values.auth.type, secret: await getWebhookSecret(original.id) };
-  }
+  // Editing without retyping the secret or password: the server tests with the saved one.
+  if (original) return testUnsavedWebhook({ ...body, auth: authPatch(values.auth), event_type: body.event_types[0], id: original.id });
   return testUnsavedWebhook({ ...body, event_type: body.event_types[0] });
 }

@@ -107,7 +107,7 @@ export function isAuthChanged(values: WizardValues, original: Webhook): boolean 
  * Editing keeps a secret unless one is typed: leave out empty secret/password, and the API keeps the saved
  * one when the type is unchanged.
  */
-function authPatch(auth: WizardValues['auth']): WebhookAuthIn {
+export function authPatch(auth: WizardValues['auth']): WebhookAuthIn {
   const body: Record<string, string> = { type: auth.type };
   if (auth.type === 'basic' && auth.username) body.username = auth.username;
   if (auth.type === 'basic' && auth.password) body.password = auth.password;
