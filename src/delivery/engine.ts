@@ -37,12 +37,14 @@ export class DeliveryEngine {
   #inFlight = 0;
   #isRunning = false;
   #isClaiming = false;
+  /** A wake-up arrived while a claim ran: claim again right after it. */
+  #isClaimRequested = false;
   #claimTimer: NodeJS.Timeout | null = null;
   #claimAt = Infinity;
   #renewTimer: NodeJS.Timeout | null = null;
   #idle: Array<() => void> = [];
-  /** The last claim came back full: claim again as soon as half the room is free. */
-  #needsRoomClaim = false;
+  /** Webhooks whose last claim came back full: claim again once half their room is free. */
+  readonly #hasBacklog = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -64,12 +66,13 @@ export class DeliveryEngine {
     return this.options.leaseMs;
   }
 
+  /** Deliveries held (queued or in flight) per webhook: enough to hand over a whole ingest batch. */
   get #maxHeldPerWebhook(): number {
-    return this.options.webhookConcurrency * 2;
+    return this.options.webhookConcurrency * 16;
   }
 
   get #maxHeld(): number {
-    return this.options.concurrency * 2;
+    return this.options.concurrency * 8;
   }
 
   start(): void {
@@ -120,9 +123,11 @@ export class DeliveryEngine {
   }
 
   async #claim(): Promise<void> {
-    if (this.#isClaiming) return;
+    if (this.#isClaiming) {
+      this.#isClaimRequested = true;
+      return;
+    }
     this.#isClaiming = true;
-    let isFull = false;
     try {
       await this.directory.fresh();
       const limits = this.#claimLimits();
@@ -137,27 +142,27 @@ export class DeliveryEngine {
       this.deliver(claimed);
       const got = new Map<string, number>();
       for (const d of claimed) got.set(d.webhookId, (got.get(d.webhookId) ?? 0) + 1);
-      isFull = limits.some((l) => (got.get(l.webhookId) ?? 0) >= l.limit);
+      for (const l of limits) if ((got.get(l.webhookId) ?? 0) >= l.limit) this.#hasBacklog.add(l.webhookId);
     } catch (error) {
       this.log.error({ err: (error as Error).message }, 'claiming due deliveries failed');
     } finally {
       this.#isClaiming = false;
-      if (isFull) this.#needsRoomClaim = true;
-      this.#scheduleClaim(Date.now() + this.options.pollIntervalMs);
+      const isRequested = this.#isClaimRequested;
+      this.#isClaimRequested = false;
+      this.#scheduleClaim(Date.now() + (isRequested ? 0 : this.options.pollIntervalMs));
     }
   }
 
+  /** Room per webhook, with the process-wide room shared fairly among the webhooks that have any. */
   #claimLimits(): Array<{ webhookId: Webhook['id']; limit: number }> {
-    let budget = this.#maxHeld - this.#totalHeld;
-    const limits: Array<{ webhookId: Webhook['id']; limit: number }> = [];
-    for (const id of this.directory.enabledIds()) {
-      if (budget <= 0) break;
-      const limit = Math.min(budget, this.#maxHeldPerWebhook - (this.#held.get(id) ?? 0));
-      if (limit <= 0) continue;
-      limits.push({ webhookId: id as Webhook['id'], limit });
-      budget -= limit;
-    }
-    return limits;
+    const budget = this.#maxHeld - this.#totalHeld;
+    const withRoom = this.directory
+      .enabledIds()
+      .map((id) => ({ webhookId: id as Webhook['id'], room: this.#maxHeldPerWebhook - (this.#held.get(id) ?? 0) }))
+      .filter((w) => w.room > 0);
+    if (budget <= 0 || withRoom.length === 0) return [];
+    const share = Math.max(1, Math.floor(budget / withRoom.length));
+    return withRoom.map((w) => ({ webhookId: w.webhookId, limit: Math.min(w.room, share) }));
   }
 
   // ---- sending ----
@@ -200,8 +205,8 @@ export class DeliveryEngine {
       this.metrics.inFlight.dec();
       this.#adjustHeld(delivery.webhookId, -1);
       this.#pump();
-      if (this.#needsRoomClaim && this.#totalHeld <= this.#maxHeld / 2) {
-        this.#needsRoomClaim = false;
+      if (this.#hasBacklog.has(webhook.id) && (this.#held.get(webhook.id) ?? 0) <= this.#maxHeldPerWebhook / 2) {
+        this.#hasBacklog.delete(webhook.id);
         this.wake();
       }
       if (this.#inFlight === 0) for (const resolve of this.#idle.splice(0)) resolve();

@@ -3,6 +3,9 @@
 import type { DeliveryId } from '../domain/ids.ts';
 import type { AttemptRecord, Store } from '../store/ports.ts';
 
+const FULL_GROUP = 256;
+const GROUP_PAUSE_MS = 5;
+
 export interface RecorderLog {
   error(obj: object, msg: string): void;
 }
@@ -11,7 +14,7 @@ export class Recorder {
   #records: AttemptRecord[] = [];
   #releases: DeliveryId[] = [];
   #flushing: Promise<void> | null = null;
-  #isScheduled = false;
+  #timer: NodeJS.Timeout | null = null;
   #retryDelayMs = 100;
 
   constructor(
@@ -23,7 +26,9 @@ export class Recorder {
 
   add(record: AttemptRecord): void {
     this.#records.push(record);
-    this.#schedule();
+    // Outcomes are written in groups: after a short pause, or at once when a group is full.
+    // The receiver already has the event, so the pause costs no delivery latency.
+    this.#schedule(this.#records.length >= FULL_GROUP ? 0 : GROUP_PAUSE_MS);
   }
 
   /** Give a delivery back without an attempt (its webhook was disabled meanwhile). */
@@ -45,20 +50,19 @@ export class Recorder {
   }
 
   #schedule(delayMs = 0): void {
-    if (this.#isScheduled || this.#flushing) return;
-    this.#isScheduled = true;
-    const run = () => {
-      this.#isScheduled = false;
+    if (this.#flushing) return;
+    if (this.#timer && delayMs > 0) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
       void this.#flush();
-    };
-    if (delayMs > 0) setTimeout(run, delayMs).unref();
-    else setImmediate(run);
+    }, delayMs);
   }
 
   #flush(): Promise<void> {
     this.#flushing = this.#write().finally(() => {
       this.#flushing = null;
-      if (this.pendingCount > 0) this.#schedule();
+      if (this.pendingCount > 0) this.#schedule(this.#records.length >= FULL_GROUP ? 0 : GROUP_PAUSE_MS);
     });
     return this.#flushing;
   }

@@ -26,6 +26,12 @@ export interface SqlDialect {
   readonly shard: number;
   isUniqueViolation(error: unknown): boolean;
   claimDue(db: Kysely<Database>, request: ClaimRequest): Promise<ClaimedDelivery[]>;
+  /**
+   * A transaction that does not wait for its commit to reach the disk: for the engine's own
+   * bookkeeping (claims, attempt outcomes), where losing the last commits to a power cut only
+   * means a re-send. Ingestion never uses it.
+   */
+  relaxedTransaction<T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
   /** Runs inside every transaction that changed a webhook (PostgreSQL: NOTIFY other processes). */
   onConfigWritten?(trx: Kysely<Database>): Promise<void>;
   close(): Promise<void>;
@@ -173,11 +179,11 @@ export class SqlStore implements Store {
 
   claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {
     if (request.limits.length === 0) return Promise.resolve([]);
-    return this.dialect.claimDue(this.db, request);
+    return this.dialect.relaxedTransaction(this.db, (trx) => this.dialect.claimDue(trx, request));
   }
 
   recordAttempts(owner: string, records: AttemptRecord[]): Promise<void> {
-    return this.db.transaction().execute((trx) => engine.recordAttempts(trx, owner, this.dialect.shard, records));
+    return this.dialect.relaxedTransaction(this.db, (trx) => engine.recordAttempts(trx, owner, this.dialect.shard, records));
   }
 
   releaseLeases(owner: string, ids?: DeliveryId[]): Promise<void> {

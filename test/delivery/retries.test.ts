@@ -186,6 +186,27 @@ describe('retries and receiver misbehaviour', () => {
     assert.equal(body.status, 'active');
   });
 
+  it('claims due retries of every webhook, however many webhooks there are', async () => {
+    const r = await receiver();
+    const calls = new Map<string, number>();
+    r.respondWith((req) => {
+      const n = (calls.get(req.url) ?? 0) + 1;
+      calls.set(req.url, n);
+      return { status: n === 1 ? 500 : 200 };
+    });
+    const webhooks = [];
+    for (let i = 0; i < 12; i++) {
+      webhooks.push(await createWebhook(h, { url: `${r.url}/${i}`, event_types: ['journey.in_progress'], retry: { attempts: 2, delay_seconds: 0 } }));
+    }
+    const accepted = await sendEvent(h, { event_type: 'journey.in_progress', data: {} });
+    assert.equal(accepted.deliveries, 12);
+    const rows = await eventually(async () => {
+      const list = await deliveriesOf(h, accepted.event_id);
+      return list.every((d) => d.status === 'success') && list;
+    }, 15_000, 'every webhook to succeed on its retry');
+    assert.deepEqual(rows.map((d) => d.attempts), Array(12).fill(2));
+  });
+
   it('answers 409 to a retry of a pending delivery', async () => {
     const r = await receiver();
     r.respondWith(() => ({ hang: true }));

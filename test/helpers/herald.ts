@@ -59,6 +59,8 @@ export interface StartOptions {
   databaseUrl?: string;
   apiKey?: string;
   args?: string[];
+  /** Extra flags for node itself, e.g. ['--cpu-prof']. */
+  nodeArgs?: string[];
   timeoutMs?: number;
 }
 
@@ -78,7 +80,7 @@ export async function startHerald(options: StartOptions = {}): Promise<Herald> {
     ...options.env,
   };
   if (databaseUrl.startsWith('postgres') && !env.HERALD_SECRET_KEY) env.HERALD_SECRET_KEY = 'test-secret-key-0123456789abcdef';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts', ...(options.args ?? [])], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

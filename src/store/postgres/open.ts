@@ -61,6 +61,11 @@ export async function openPostgresStore(url: string): Promise<PostgresStore> {
     shard: randomInt(0, 64),
     isUniqueViolation: (error) => (error as { code?: string })?.code === '23505',
     claimDue,
+    relaxedTransaction: (db, work) =>
+      db.transaction().execute(async (trx) => {
+        await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+        return work(trx);
+      }),
     onConfigWritten: async (trx) => {
       await sql`SELECT pg_notify(${CHANNELS.config}, '')`.execute(trx);
     },

@@ -1,6 +1,6 @@
 // Audit log queries (deliveries and their attempts) shared by both adapters.
 import type { Kysely } from 'kysely';
-import type { DeliveryId, WebhookId } from '../../domain/ids.ts';
+import { idFloor, type DeliveryId, type WebhookId } from '../../domain/ids.ts';
 import type { Database } from '../schema.ts';
 import type { AttemptRow, DeliveryQuery, DeliveryRow, DeliveryStatus, RequeueResult } from '../ports.ts';
 import { addStats } from './engine.ts';
@@ -49,8 +49,9 @@ export async function listDeliveries(db: Db, q: DeliveryQuery): Promise<Delivery
   if (q.status !== undefined) query = query.where('d.status', '=', q.status);
   if (q.eventType !== undefined) query = query.where('d.event_type', '=', q.eventType);
   if (q.eventId !== undefined) query = query.where('d.event_id', '=', q.eventId);
-  if (q.createdFrom !== undefined) query = query.where('d.created_at', '>=', q.createdFrom);
-  if (q.createdTo !== undefined) query = query.where('d.created_at', '<=', q.createdTo);
+  // Delivery ids begin with their creation time, so a date range is a range of the primary key.
+  if (q.createdFrom !== undefined) query = query.where('d.id', '>=', idFloor('dlv_', q.createdFrom));
+  if (q.createdTo !== undefined) query = query.where('d.id', '<', idFloor('dlv_', q.createdTo + 1));
   if (q.beforeId !== undefined) query = query.where('d.id', '<', q.beforeId);
   const rows = await query.orderBy('d.id', 'desc').limit(q.limit).execute();
   return rows.map(toDeliveryRow);

@@ -86,10 +86,9 @@ export async function recordAttempts(trx: Db, owner: string, shard: number, reco
         round_tries: sql`round_tries + 1`,
         status_code: statusCode,
         error: null,
-        delivered_at: sql<number>`CASE id ${sql.join(
-          group.map((r) => sql`WHEN ${r.deliveryId} THEN CAST(${r.attempt.startedAt + r.attempt.durationMs} AS BIGINT)`),
-          sql` `,
-        )} END`,
+        // When the try that succeeded ended: from its attempt row, inserted just above.
+        delivered_at: sql<number>`(SELECT a.started_at + a.duration_ms FROM attempts a
+          WHERE a.delivery_id = deliveries.id AND a.attempt = deliveries.attempts + 1)`,
         next_attempt_at: null,
         lease_owner: null,
         lease_until: null,
@@ -150,13 +149,22 @@ function statsDeltas(records: AttemptRecord[], applied: Set<string>): StatsDelta
 
 export async function releaseLeases(db: Db, owner: string, ids?: DeliveryId[]): Promise<void> {
   if (ids !== undefined && ids.length === 0) return;
-  let query = db.updateTable('deliveries').set({ lease_owner: null, lease_until: null }).where('lease_owner', '=', owner);
+  let query = db
+    .updateTable('deliveries')
+    .set({ lease_owner: null, lease_until: null })
+    .where('status', '=', 'pending')
+    .where('lease_owner', '=', owner);
   if (ids !== undefined) query = query.where('id', 'in', ids);
   await query.execute();
 }
 
 export async function renewLeases(db: Db, owner: string, leaseUntil: number): Promise<void> {
-  await db.updateTable('deliveries').set({ lease_until: leaseUntil }).where('lease_owner', '=', owner).execute();
+  await db
+    .updateTable('deliveries')
+    .set({ lease_until: leaseUntil })
+    .where('status', '=', 'pending')
+    .where('lease_owner', '=', owner)
+    .execute();
 }
 
 export async function countPending(db: Db): Promise<number> {
