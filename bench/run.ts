@@ -1,0 +1,232 @@
+// `npm run bench`: one run on this machine, every Herald figure next to a raw HTTP ceiling measured in
+// the same run (the machine is shared and noisy: compare ratios, not absolute figures across runs).
+// Prints a Markdown table and writes the same to bench-output/latest.json. Options:
+//   --store sqlite|postgres|all   which stores to measure (default sqlite)
+//   --processes 1,2,3             Herald processes for the PostgreSQL throughput rows (default 1,2,3)
+//   --only a,b,c,d,e              a subset of the scenarios
+//   --quick                       about a third of the work
+//   --profile                     CPU-profile Herald over each measured window and print where its
+//                                 time went (profiles in bench-output/profiles/, for Chrome DevTools)
+//   --herald-dir <dir>            the checkout to run (default: this one)
+//   --concurrency <n>             per-webhook concurrency, for Herald and the raw ceiling (default
+//                                 HERALD_WEBHOOK_CONCURRENCY or 64, Herald's default)
+//   --pg-url <url>                PostgreSQL admin URL (default postgres://postgres@127.0.0.1:5432/postgres)
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { heraldAgent, heraldStarter, postgresAnswers, type StartHeralds, type StoreKind } from './herald-process.ts';
+import { formatProfile, summariseProfile, type CpuProfile, type ProfileSummary } from './profile.ts';
+import { startReceiver, type Receiver } from './receiver-client.ts';
+import { describeMachine, formatNumber, formatTable, writeJson, type Row } from './report.ts';
+import { batchIngest, type IngestResult } from './scenarios/batch-ingest.ts';
+import { deliveryThroughput, type ThroughputResult } from './scenarios/delivery-throughput.ts';
+import { latencyAtRate, type LatencyResult } from './scenarios/latency.ts';
+import { rawCeiling, type RawCeilingResult } from './scenarios/raw-ceiling.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const OUTPUT_DIR = join(ROOT, 'bench-output');
+
+const { values: flags } = parseArgs({
+  options: {
+    store: { type: 'string', default: 'sqlite' },
+    processes: { type: 'string', default: '1,2,3' },
+    only: { type: 'string', default: 'a,b,c,d,e' },
+    quick: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    'herald-dir': { type: 'string', default: ROOT },
+    concurrency: { type: 'string', default: process.env.HERALD_WEBHOOK_CONCURRENCY || '64' },
+    'pg-url': { type: 'string', default: process.env.HERALD_BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres' },
+  },
+});
+
+const stores: StoreKind[] = flags.store === 'all' ? ['sqlite', 'postgres'] : [flags.store as StoreKind];
+if (!stores.every((s) => s === 'sqlite' || s === 'postgres')) throw new Error('--store must be sqlite, postgres or all');
+const only = new Set(flags.only.split(','));
+const concurrency = Number(flags.concurrency);
+const heraldDir = resolve(flags['herald-dir']);
+const scale = flags.quick ? 0.3 : 1;
+const size = (n: number) => Math.max(100, Math.round((n * scale) / 100) * 100);
+const STORE_NAME: Record<StoreKind, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
+
+const log = (message: string) => console.error(`bench: ${message}`);
+
+interface StoreResults {
+  store: StoreKind;
+  throughput: ThroughputResult[];
+  fanOut: ThroughputResult[];
+  latency?: LatencyResult;
+  ingest?: IngestResult;
+}
+
+const profiles: Record<string, ProfileSummary[]> = {};
+
+/** Starts Herald for one scenario; under --profile, the measured window's profiles are kept. */
+function starter(store: StoreKind, label: string): StartHeralds {
+  const name = `${store}-${label}`;
+  const profileDir = join(OUTPUT_DIR, 'profiles', name);
+  if (flags.profile) {
+    rmSync(profileDir, { recursive: true, force: true });
+    mkdirSync(profileDir, { recursive: true });
+  }
+  return heraldStarter({
+    store,
+    heraldDir,
+    env: { HERALD_WEBHOOK_CONCURRENCY: String(concurrency) },
+    nodeArgs: [],
+    postgresAdminUrl: flags['pg-url'],
+    onProfile: flags.profile
+      ? (pid, profile) => {
+          const file = join(profileDir, `herald-${pid}.cpuprofile`);
+          writeFileSync(file, JSON.stringify(profile));
+          (profiles[name] ??= []).push(summariseProfile(file, profile as CpuProfile));
+        }
+      : undefined,
+  });
+}
+
+async function measure<T>(store: StoreKind, label: string, run: (start: StartHeralds) => Promise<T>): Promise<T> {
+  log(`${STORE_NAME[store]}: ${label}`);
+  const started = Date.now();
+  const result = await run(starter(store, label));
+  log(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(result).slice(0, 400)}`);
+  return result;
+}
+
+async function measureStore(store: StoreKind, receiver: Receiver): Promise<StoreResults> {
+  const results: StoreResults = { store, throughput: [], fanOut: [] };
+  const timeoutMs = 240_000;
+  if (only.has('b')) {
+    const counts = store === 'sqlite' ? [1] : flags.processes.split(',').map(Number);
+    for (const processes of counts) {
+      results.throughput.push(
+        await measure(store, `b-${processes}p`, (start) =>
+          deliveryThroughput(start, receiver, `b${processes}`, { processes, webhooks: 1, events: size(30_000), warmupEvents: size(3000), timeoutMs }),
+        ),
+      );
+    }
+  }
+  if (only.has('c')) {
+    for (const [webhooks, events] of [[10, 3000], [100, 1000]]) {
+      results.fanOut.push(
+        await measure(store, `c-${webhooks}w`, (start) =>
+          deliveryThroughput(start, receiver, `c${webhooks}`, { processes: 1, webhooks, events: size(events), warmupEvents: size(events / 10), timeoutMs }),
+        ),
+      );
+    }
+  }
+  if (only.has('d')) {
+    results.latency = await measure(store, 'd', (start) =>
+      latencyAtRate(start, receiver, 'd', { processes: 1, ratePerSecond: 1000, seconds: flags.quick ? 4 : 10, warmupSeconds: 4 }),
+    );
+  }
+  if (only.has('e')) {
+    results.ingest = await measure(store, 'e', (start) => batchIngest(start, receiver, { processes: 1, events: size(30_000), warmupEvents: size(3000) }));
+  }
+  return results;
+}
+
+function rowsFor(results: StoreResults, ceiling: number | undefined): Row[] {
+  const name = STORE_NAME[results.store];
+  const rows: Row[] = [];
+  const vs = (value: number) => (ceiling ? value / ceiling : undefined);
+  for (const t of results.throughput) {
+    const who = results.store === 'sqlite' ? name : `${name}, ${t.processes} process${t.processes > 1 ? 'es' : ''}`;
+    const ratio = vs(t.deliveriesPerSecond);
+    rows.push({
+      id: 'b',
+      scenario: `${who}: batch ingest → 1 webhook (signature), ${formatNumber(t.events)} events`,
+      value: t.deliveriesPerSecond,
+      unit: 'deliveries/s',
+      ratio,
+      target: '≥ 50% of (a)',
+      isMet: ratio === undefined ? undefined : ratio >= 0.5,
+      cpu: t.cpu,
+    });
+  }
+  for (const t of results.fanOut) {
+    rows.push({
+      id: 'c',
+      scenario: `${name}: fan-out, 1 event type → ${t.webhooks} webhooks, ${formatNumber(t.events)} events`,
+      value: t.deliveriesPerSecond,
+      unit: 'deliveries/s',
+      ratio: vs(t.deliveriesPerSecond),
+      cpu: t.cpu,
+    });
+  }
+  const l = results.latency;
+  if (l) {
+    const at = `at ${formatNumber(l.sentRatePerSecond)} events/s sent (${formatNumber(l.measuredEvents)} events${l.lostEvents ? `, ${l.lostEvents} never arrived` : ''})`;
+    rows.push(
+      { id: 'd', scenario: `${name}: latency accepted → received, p50, ${at}; ${l.receivedBeforeAcceptedPercent}% arrived before their 202 (counted as 0 ms)`, value: l.acceptedToReceivedMs.p50, unit: 'ms', target: '≤ 5 ms', isMet: l.acceptedToReceivedMs.p50 <= 5, cpu: l.cpu },
+      { id: 'd', scenario: `${name}: latency accepted → received, p99`, value: l.acceptedToReceivedMs.p99, unit: 'ms', target: '≤ 25 ms', isMet: l.acceptedToReceivedMs.p99 <= 25 && l.lostEvents === 0 },
+      {
+        id: 'd',
+        scenario: `${name}: latency sent → received, p50 / p99 (sent → 202: p50 ${formatNumber(l.sentToAcceptedMs.p50, 1)}, p99 ${formatNumber(l.sentToAcceptedMs.p99, 1)} ms)`,
+        value: l.sentToReceivedMs.p50,
+        unit: 'ms',
+        display: `${formatNumber(l.sentToReceivedMs.p50, 1)} / ${formatNumber(l.sentToReceivedMs.p99, 1)} ms`,
+      },
+    );
+  }
+  if (results.ingest) {
+    rows.push({ id: 'e', scenario: `${name}: batch ingest, nothing subscribed, ${formatNumber(results.ingest.events)} events`, value: results.ingest.eventsPerSecond, unit: 'events/s', cpu: results.ingest.cpu });
+  }
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const machine = describeMachine(heraldDir);
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  if (stores.includes('postgres') && !(await postgresAnswers(flags['pg-url']))) throw new Error(`no PostgreSQL server answers at ${flags['pg-url']}`);
+  const receiver = await startReceiver();
+  log(`receiver clock offset ${receiver.clockOffsetMs.toFixed(3)} ms`);
+  const wantsCeiling = only.has('a') || only.has('b') || only.has('c');
+  const ceilingOptions = { concurrency, requests: size(30_000), warmupRequests: size(10_000) };
+  const ceilings: RawCeilingResult[] = [];
+  const results: StoreResults[] = [];
+  try {
+    if (wantsCeiling) {
+      log('(a) raw ceiling, before');
+      ceilings.push(await rawCeiling(receiver, ceilingOptions));
+      log(`  ${formatNumber(ceilings[0].requestsPerSecond)} req/s`);
+    }
+    for (const store of stores) results.push(await measureStore(store, receiver));
+    if (wantsCeiling) {
+      log('(a) raw ceiling, after');
+      ceilings.push(await rawCeiling(receiver, ceilingOptions));
+      log(`  ${formatNumber(ceilings[1].requestsPerSecond)} req/s`);
+    }
+  } finally {
+    await receiver.stop();
+    await heraldAgent.close();
+  }
+
+  // The ceiling is the better of the two measurements, so that ratios are not flattered by a slow one.
+  const ceiling = ceilings.length ? Math.max(...ceilings.map((c) => c.requestsPerSecond)) : undefined;
+  const rows: Row[] = [];
+  if (ceiling !== undefined) {
+    rows.push({
+      id: 'a',
+      scenario: `raw ceiling: undici → receiver, ${ceilings[0].bodyBytes}-byte envelope (1 KiB data), concurrency ${concurrency} (before / after: ${ceilings.map((c) => formatNumber(c.requestsPerSecond)).join(' / ')})`,
+      value: ceiling,
+      unit: 'requests/s',
+      cpu: ceilings.find((c) => c.requestsPerSecond === ceiling)?.cpu,
+    });
+  }
+  for (const r of results) rows.push(...rowsFor(r, ceiling));
+
+  const table = formatTable(machine, command, rows);
+  console.log(table);
+  for (const [label, summaries] of Object.entries(profiles)) {
+    for (const summary of summaries) console.log(`\nprofile ${label}: ${formatProfile(summary)}`);
+  }
+  const outputFile = join(OUTPUT_DIR, 'latest.json');
+  writeJson(outputFile, { machine, command, concurrency, rows, details: { ceilings, results }, profiles: flags.profile ? profiles : undefined, table });
+  log(`wrote ${outputFile}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,78 @@
+// (b), (c) and the PostgreSQL process rows: events ingested by the batch API, one event type
+// subscribed by `webhooks` webhooks (signature auth), timed from the first batch sent to the last
+// delivery the receiver got.
+import { now, sleep } from '../clock.ts';
+import type { CpuUse } from '../cpu.ts';
+import type { StartHeralds } from '../herald-process.ts';
+import { batchBodies, createWebhooks, sendBatches } from '../load.ts';
+import type { Receiver } from '../receiver-client.ts';
+import { beginWindow } from '../window.ts';
+
+export interface ThroughputOptions {
+  processes: number;
+  webhooks: number;
+  events: number;
+  warmupEvents: number;
+  timeoutMs: number;
+}
+
+export interface ThroughputResult {
+  processes: number;
+  webhooks: number;
+  events: number;
+  deliveries: number;
+  seconds: number;
+  deliveriesPerSecond: number;
+  /** When the last batch was answered, from the start. */
+  ingestSeconds: number;
+  /** Receiver requests beyond one per (webhook, event): retries or duplicates. */
+  extraRequests: number;
+  signaturesChecked: number;
+  badSignatures: number;
+  cpu?: CpuUse;
+}
+
+export async function deliveryThroughput(startHeralds: StartHeralds, receiver: Receiver, tag: string, options: ThroughputOptions): Promise<ThroughputResult> {
+  const group = await startHeralds(options.processes);
+  try {
+    const paths = await createWebhooks(group.processes[0], receiver, options.webhooks, tag);
+    // Warm up on the same processes: JIT, prepared statements, the connection pools to the receiver.
+    await receiver.reset();
+    await sendBatches(group.processes, batchBodies(options.warmupEvents, 1e9));
+    await receiver.waitForRequests(options.warmupEvents * options.webhooks, options.timeoutMs);
+    await sleep(200);
+
+    const bodies = batchBodies(options.events, 0);
+    const deliveries = options.events * options.webhooks;
+    await receiver.reset();
+    const window = await beginWindow(receiver, group);
+    const t0 = now();
+    await sendBatches(group.processes, bodies);
+    const ingestDone = now();
+    const lastAt = await receiver.waitForRequests(deliveries, options.timeoutMs);
+    const cpu = await window.end();
+    await sleep(200); // let stragglers (duplicates) show up in the counts
+    const summary = await receiver.summary();
+    const missing = paths.filter((p) => summary.paths[p]?.unique !== options.events);
+    if (missing.length > 0) {
+      throw new Error(`${missing.length} webhooks did not get exactly ${options.events} distinct events, e.g. ${missing[0]}: ${JSON.stringify(summary.paths[missing[0]])}`);
+    }
+    const stats = paths.map((p) => summary.paths[p]);
+    const seconds = (lastAt - t0) / 1000;
+    return {
+      processes: options.processes,
+      webhooks: options.webhooks,
+      events: options.events,
+      deliveries,
+      seconds,
+      deliveriesPerSecond: deliveries / seconds,
+      ingestSeconds: (ingestDone - t0) / 1000,
+      extraRequests: summary.requests - deliveries,
+      signaturesChecked: stats.reduce((sum, s) => sum + s.verified + s.badSignatures, 0),
+      badSignatures: stats.reduce((sum, s) => sum + s.badSignatures, 0),
+      cpu,
+    };
+  } finally {
+    await group.stop();
+  }
+}
