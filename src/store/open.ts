@@ -17,7 +17,7 @@ export interface OpenedStore {
 export async function openStore(databaseUrl: string): Promise<OpenedStore> {
   if (databaseUrl.startsWith('sqlite:')) {
     const path = databaseUrl.slice('sqlite:'.length);
-    const store = openSqliteStore(path);
+    const store = await openSqliteStore(path);
     await store.releaseAllLeases();
     return { store, sqlitePath: path };
   }

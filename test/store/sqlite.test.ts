@@ -7,7 +7,7 @@ import { storeContract } from './contract.ts';
 
 storeContract('sqlite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'herald-store-'));
-  const store = openSqliteStore(join(dir, 'herald.db'));
+  const store = await openSqliteStore(join(dir, "herald.db"));
   return {
     store,
     async close() {

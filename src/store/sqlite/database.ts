@@ -1,0 +1,47 @@
+// Opening the SQLite file: exclusive lock, WAL, fsync on commit, migrations. Runs inside the
+// database worker (see worker.ts), which is the only holder of the file.
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import SqliteDatabase from 'better-sqlite3';
+
+const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export function openDatabase(path: string): SqliteDatabase.Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const database = new SqliteDatabase(path);
+  // Embedded mode is one process: an exclusive lock (released by the OS even after kill -9)
+  // keeps a second Herald off the file.
+  database.pragma('locking_mode = EXCLUSIVE');
+  database.pragma('busy_timeout = 2000');
+  try {
+    database.pragma('journal_mode = WAL');
+    database.exec('BEGIN IMMEDIATE; COMMIT');
+  } catch (error) {
+    database.close();
+    if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
+      throw new Error(`${path} is in use by another Herald process; embedded SQLite mode runs one process (use PostgreSQL for several)`);
+    }
+    throw error;
+  }
+  database.pragma('synchronous = FULL');
+  // Fewer, larger checkpoints: rows updated many times (deliveries) are copied back once.
+  database.pragma('wal_autocheckpoint = 4000');
+  migrate(database);
+  return database;
+}
+
+/** Applies numbered .sql files not yet applied, each in its own transaction. */
+function migrate(database: SqliteDatabase.Database): void {
+  database.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)');
+  const applied = new Set(
+    (database.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: string }>).map((r) => r.version),
+  );
+  for (const file of readdirSync(MIGRATIONS).filter((f) => f.endsWith('.sql')).sort()) {
+    if (applied.has(file)) continue;
+    database.transaction(() => {
+      database.exec(readFileSync(join(MIGRATIONS, file), 'utf8'));
+      database.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(file, Date.now());
+    }).immediate();
+  }
+}

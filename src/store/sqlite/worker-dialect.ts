@@ -1,0 +1,128 @@
+// A Kysely dialect whose one SQLite connection lives in a worker thread (worker.ts). Queries
+// cross as messages; like Kysely's own SQLite driver, a mutex hands the connection to one
+// user (query or transaction) at a time.
+import { Worker } from 'node:worker_threads';
+import {
+  CompiledQuery,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type Kysely,
+  type QueryResult,
+} from 'kysely';
+import type { QueryMessage, ReplyMessage } from './worker.ts';
+
+class Mutex {
+  #tail: Promise<void> = Promise.resolve();
+
+  /** Resolves with the function that releases the lock. */
+  lock(): Promise<() => void> {
+    let release!: () => void;
+    const next = new Promise<void>((resolve) => (release = resolve));
+    const acquired = this.#tail.then(() => release);
+    this.#tail = this.#tail.then(() => next);
+    return acquired;
+  }
+}
+
+class WorkerConnection implements DatabaseConnection {
+  #nextId = 1;
+  #waiting = new Map<number, { resolve(reply: ReplyMessage): void }>();
+
+  constructor(private readonly worker: Worker) {
+    worker.on('message', (reply: ReplyMessage) => {
+      const waiter = this.#waiting.get(reply.id);
+      this.#waiting.delete(reply.id);
+      waiter?.resolve(reply);
+    });
+  }
+
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const id = this.#nextId++;
+    const reply = await new Promise<ReplyMessage>((resolve) => {
+      this.#waiting.set(id, { resolve });
+      this.worker.postMessage({ id, sql: compiled.sql, parameters: compiled.parameters } satisfies QueryMessage);
+    });
+    if ('error' in reply) throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
+    if (!('rows' in reply)) throw new Error('unexpected reply from the database worker');
+    return {
+      rows: reply.rows as R[],
+      ...(reply.changes === undefined ? {} : { numAffectedRows: BigInt(reply.changes) }),
+    };
+  }
+
+  streamQuery(): AsyncIterableIterator<QueryResult<never>> {
+    throw new Error('streaming is not supported');
+  }
+}
+
+class WorkerDriver implements Driver {
+  readonly #mutex = new Mutex();
+  #worker!: Worker;
+  #connection!: WorkerConnection;
+  #releases: Array<() => void> = [];
+
+  constructor(private readonly path: string) {}
+
+  async init(): Promise<void> {
+    this.#worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: { path: this.path } });
+    const first = await new Promise<ReplyMessage>((resolve, reject) => {
+      this.#worker.once('message', resolve);
+      this.#worker.once('error', reject);
+    });
+    if ('error' in first) {
+      await this.#worker.terminate();
+      throw Object.assign(new Error(first.error.message), { code: first.error.code });
+    }
+    this.#connection = new WorkerConnection(this.#worker);
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    this.#releases.push(await this.#mutex.lock());
+    return this.#connection;
+  }
+
+  async releaseConnection(): Promise<void> {
+    this.#releases.shift()?.();
+  }
+
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin'));
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('commit'));
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('rollback'));
+  }
+
+  async destroy(): Promise<void> {
+    this.#worker.postMessage('close');
+    await new Promise((resolve) => this.#worker.once('exit', resolve));
+  }
+}
+
+export class WorkerSqliteDialect implements Dialect {
+  constructor(private readonly path: string) {}
+
+  createDriver(): Driver {
+    return new WorkerDriver(this.path);
+  }
+
+  createQueryCompiler() {
+    return new SqliteQueryCompiler();
+  }
+
+  createAdapter() {
+    return new SqliteAdapter();
+  }
+
+  createIntrospector(db: Kysely<any>) {
+    return new SqliteIntrospector(db);
+  }
+}
