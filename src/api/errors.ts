@@ -1,6 +1,7 @@
 // One error shape for everything the API answers, including what the framework raises.
+import type { IncomingMessage } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, HTTP_STATUS, type ErrorCode } from '../domain/errors.ts';
+import { AppError, HTTP_STATUS, validationError, type ErrorCode } from '../domain/errors.ts';
 import { toFieldErrors } from './validation.ts';
 
 export const MAX_JSON_DEPTH = 64;
@@ -22,8 +23,34 @@ const LIMIT_HINTS: Record<string, string> = {
   '/v1/events/batch': '16 MiB',
 };
 
+const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
+const DRAIN_MAX_MS = 10_000;
+
+function drain(raw: IncomingMessage): Promise<void> {
+  if (raw.complete || raw.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let seen = 0;
+    const done = () => {
+      clearTimeout(timer);
+      raw.off('data', onData);
+      raw.off('end', done);
+      raw.off('error', done);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > DRAIN_MAX_BYTES) done();
+    };
+    const timer = setTimeout(done, DRAIN_MAX_MS);
+    raw.on('data', onData);
+    raw.on('end', done);
+    raw.on('error', done);
+    raw.resume();
+  });
+}
+
 export function installErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+  app.setErrorHandler(async (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof AppError) return sendError(reply, error);
     if (error.validation) {
       const details = toFieldErrors(error.validation as any);
@@ -32,8 +59,12 @@ export function installErrorHandling(app: FastifyInstance): void {
     const known = error.code ? FRAMEWORK_ERRORS[error.code] : undefined;
     if (known) {
       const [code, message] = known;
-      const limit = code === 'payload_too_large' ? ` (${LIMIT_HINTS[request.routeOptions.url ?? ''] ?? '256 KiB'}); send less.` : '';
-      return sendError(reply, new AppError(code, message + limit));
+      if (code !== 'payload_too_large') return sendError(reply, new AppError(code, message));
+      // Read (and drop) the rest of the body first: a client still sending when the answer
+      // comes and the connection closes sees a broken pipe instead of the 413.
+      await drain(request.raw);
+      const limit = LIMIT_HINTS[request.routeOptions.url ?? ''] ?? '256 KiB';
+      return sendError(reply, new AppError(code, `${message} (${limit}); send less.`));
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
@@ -52,7 +83,7 @@ export function installErrorHandling(app: FastifyInstance): void {
 /** JSON bodies only; an empty body is no body; deeper than 64 levels or "__proto__" keys are refused. */
 export function installJsonParser(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(/^application\/([\w.+-]+\+)?json$/i, { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser(/^application\/([\w.+-]+\+)?json\s*(;.*)?$/i, { parseAs: 'string' }, (_request, body, done) => {
     const text = body as string;
     if (text.trim().length === 0) return done(null, undefined);
     let value: unknown;
@@ -62,23 +93,26 @@ export function installJsonParser(app: FastifyInstance): void {
       return done(new AppError('invalid_json', `The body is not valid JSON: ${(error as Error).message}.`), undefined);
     }
     const problem = structureProblem(value);
-    if (problem) return done(new AppError('invalid_json', problem), undefined);
+    if (problem) return done(problem, undefined);
     done(null, value);
   });
 }
 
-function structureProblem(root: unknown): string | null {
-  const stack: Array<[unknown, number]> = [[root, 1]];
+function structureProblem(root: unknown): AppError | null {
+  const stack: Array<[unknown, number, string]> = [[root, 1, '']];
   while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
+    const [node, depth, path] = stack.pop()!;
     if (node === null || typeof node !== 'object') continue;
-    if (depth > MAX_JSON_DEPTH) return `The JSON is nested deeper than ${MAX_JSON_DEPTH} levels; flatten it.`;
+    if (depth > MAX_JSON_DEPTH) return new AppError('invalid_json', `The JSON is nested deeper than ${MAX_JSON_DEPTH} levels; flatten it.`);
     if (Array.isArray(node)) {
-      for (const item of node) stack.push([item, depth + 1]);
-    } else {
-      if (Object.prototype.hasOwnProperty.call(node, '__proto__')) return 'The JSON uses the key "__proto__", which is not allowed.';
-      for (const value of Object.values(node)) stack.push([value, depth + 1]);
+      node.forEach((item, i) => stack.push([item, depth + 1, `${path}[${i}]`]));
+      continue;
     }
+    if (Object.prototype.hasOwnProperty.call(node, '__proto__')) {
+      const field = path || 'body';
+      return validationError([{ field, message: `${field} uses the key "__proto__", which is not allowed` }]);
+    }
+    for (const [key, value] of Object.entries(node)) stack.push([value, depth + 1, path ? `${path}.${key}` : key]);
   }
   return null;
 }

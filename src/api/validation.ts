@@ -2,7 +2,7 @@
 // with coercion ("limit=10" is 10). Every problem becomes one { field, message } naming the fix.
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import formatsModule from 'ajv-formats';
-import type { FieldError } from '../domain/errors.ts';
+import { AppError, validationError, type FieldError } from '../domain/errors.ts';
 
 // ajv and ajv-formats are CommonJS with a default export.
 const Ajv = ((AjvModule as any).default ?? AjvModule) as typeof AjvModule.default;
@@ -102,4 +102,43 @@ export function toFieldErrors(errors: ErrorObject[], prefix = ''): FieldError[] 
     if (!byField.has(field)) byField.set(field, { field, message: messageOf(field, error) });
   }
   return [...byField.values()];
+}
+
+const topLevel = (field: string) => field.split(/[.[]/)[0];
+
+/** The body without the top-level fields that failed the schema, for the checks of meaning. */
+export function withoutInvalid<T>(body: unknown, shapeErrors: FieldError[]): T {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return {} as T;
+  const bad = new Set(shapeErrors.map((e) => topLevel(e.field)));
+  return Object.fromEntries(Object.entries(body).filter(([key]) => !bad.has(key))) as T;
+}
+
+/** Schema errors and meaning errors together: one entry per bad field, the schema's first. */
+export function mergeFieldErrors(shapeErrors: FieldError[], meaningErrors: FieldError[]): FieldError[] {
+  const bad = new Set(shapeErrors.map((e) => topLevel(e.field)));
+  return [...shapeErrors, ...meaningErrors.filter((e) => !bad.has(topLevel(e.field)))];
+}
+
+/**
+ * Runs the checks of meaning on the fields that passed the schema, and reports every problem of
+ * both kinds at once. `check` throws validation errors as AppError.
+ */
+export async function checkAll<T>(shapeErrors: FieldError[], check: () => Promise<T>): Promise<T> {
+  let value: T;
+  try {
+    value = await check();
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'validation_error' && shapeErrors.length > 0) {
+      throw validationError(mergeFieldErrors(shapeErrors, error.details ?? []));
+    }
+    throw error;
+  }
+  if (shapeErrors.length > 0) throw validationError(shapeErrors);
+  return value;
+}
+
+/** The schema errors fastify attached to a route declared with attachValidation. */
+export function schemaErrors(request: { validationError?: Error & { validation?: unknown } }): FieldError[] {
+  const validation = request.validationError?.validation;
+  return Array.isArray(validation) ? toFieldErrors(validation as ErrorObject[]) : [];
 }

@@ -53,7 +53,7 @@ export async function webhookFromInput(id: WebhookId, input: Partial<WebhookIn>,
   return webhook;
 }
 
-/** Patch: top-level fields replace, retry merges field by field, auth is replaced whole. */
+/** Patch: top-level fields replace, retry merges field by field, auth is replaced whole (as if new). */
 export async function applyPatch(current: Webhook, patch: WebhookPatch, ctx: InputContext): Promise<Webhook> {
   const errors: FieldError[] = [];
   const has = (key: keyof WebhookPatch) => Object.prototype.hasOwnProperty.call(patch, key) && patch[key] !== undefined;
@@ -63,7 +63,7 @@ export async function applyPatch(current: Webhook, patch: WebhookPatch, ctx: Inp
     url: has('url') ? await checkUrl(patch.url!, ctx, errors) : current.url,
     description: has('description') ? (patch.description ?? null) : current.description,
     enabled: has('enabled') ? patch.enabled! : current.enabled,
-    auth: has('auth') ? checkAuth(patch.auth!, current.auth, errors) : current.auth,
+    auth: has('auth') ? checkAuth(patch.auth!, undefined, errors) : current.auth,
     eventTypes: has('event_types') ? checkEventTypes(patch.event_types!, errors) : current.eventTypes,
     filter: Object.prototype.hasOwnProperty.call(patch, 'filter') ? checkFilterField(patch.filter ?? null, errors) : current.filter,
     retry: {

@@ -33,6 +33,9 @@ export function checkFilter(filter: unknown): FieldError[] {
         errors.push(`uses the unsupported operator "${key}" (allowed: ${ALLOWED.join(' ')})`);
       } else if (key === '$regex') {
         checkRegex(value, errors);
+      } else if (key.startsWith('$')) {
+        const problem = operandProblem(key, value);
+        if (problem) errors.push(`${key} ${problem}`);
       }
       walk(value, depth + 1);
     }
@@ -49,6 +52,42 @@ export function checkFilter(filter: unknown): FieldError[] {
     }
   }
   return [...new Set(errors)].map((message) => ({ field: 'filter', message: `filter ${message}` }));
+}
+
+const isPlainObject = (value: unknown) => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isComparable = (value: unknown) => typeof value === 'number' || typeof value === 'string';
+
+/** What is wrong with an operator's operand, as MongoDB would see it; null when it is fine. */
+function operandProblem(operator: string, value: unknown): string | null {
+  switch (operator) {
+    case '$in':
+    case '$nin':
+    case '$all':
+      return Array.isArray(value) ? null : 'needs an array, e.g. {"$in": ["REW-1", "REW-2"]}';
+    case '$and':
+    case '$or':
+    case '$nor':
+      return Array.isArray(value) && value.length > 0 && value.every(isPlainObject) ? null : 'needs a non-empty array of queries';
+    case '$gt':
+    case '$gte':
+    case '$lt':
+    case '$lte':
+      return isComparable(value) ? null : 'needs a number or a string';
+    case '$exists':
+      return typeof value === 'boolean' ? null : 'needs true or false';
+    case '$not':
+      return isPlainObject(value) ? null : 'needs an operator expression, e.g. {"$not": {"$eq": 3}}';
+    case '$elemMatch':
+      return isPlainObject(value) ? null : 'needs a query object';
+    case '$size':
+      return Number.isInteger(value) && (value as number) >= 0 ? null : 'needs a whole number';
+    case '$type':
+      return typeof value === 'string' || typeof value === 'number' ? null : 'needs a type name';
+    case '$options':
+      return typeof value === 'string' && /^[imsx]*$/.test(value) ? null : 'needs regex flags from "imsx"';
+    default:
+      return null;
+  }
 }
 
 function checkRegex(value: unknown, errors: string[]): void {

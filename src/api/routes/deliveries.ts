@@ -1,6 +1,7 @@
 // /v1/deliveries: the Audit Logs — list, detail with attempt log, manual retry.
 import { AppError, notFound, validationError, type FieldError } from '../../domain/errors.ts';
-import { isDeliveryId } from '../../domain/ids.ts';
+import { isDeliveryId, isUuid, isWebhookId } from '../../domain/ids.ts';
+import { findEventType } from '../../catalog/index.ts';
 import type { Api, ApiDeps } from '../app.ts';
 import { decodeCursor, page, parseDateRange } from '../listing.ts';
 import { attemptOut, deliveryOut } from '../presenters.ts';
@@ -19,6 +20,11 @@ export function deliveryRoutes(app: Api, deps: ApiDeps): void {
       const problems: FieldError[] = [];
       const { from, to } = parseDateRange(q.start_date, q.end_date, problems);
       const beforeId = decodeCursor(q.cursor, isDeliveryId, problems);
+      if (q.event_id && !isUuid(q.event_id)) problems.push({ field: 'event_id', message: `event_id must be a UUID (got "${q.event_id.slice(0, 60)}")` });
+      if (q.event_type && !findEventType(q.event_type)) {
+        problems.push({ field: 'event_type', message: `event_type "${q.event_type.slice(0, 60)}" is not in the catalog; GET /v1/event-types lists the valid ones` });
+      }
+      if (q.webhook_id && !isWebhookId(q.webhook_id)) problems.push({ field: 'webhook_id', message: `webhook_id must be a webhook id such as wh_01M8HCNEC1FKH7MF766KT6 (got "${q.webhook_id.slice(0, 60)}")` });
       if (problems.length > 0) throw validationError(problems);
       const limit = q.limit ?? 50;
       const rows = await store.listDeliveries({

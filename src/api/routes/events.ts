@@ -7,7 +7,7 @@ import type { IngestItem } from '../../ingest/ingestor.ts';
 import type { Api, ApiDeps } from '../app.ts';
 import { deliveryOut, iso } from '../presenters.ts';
 import { BatchIn, BatchOut, ErrorOut, EventAccepted, EventIn, EventOut, IdParams } from '../schemas.ts';
-import { compileBody, toFieldErrors } from '../validation.ts';
+import { compileBody, mergeFieldErrors, toFieldErrors, withoutInvalid } from '../validation.ts';
 
 const tags = ['Events'];
 const MiB = 1024 * 1024;
@@ -18,13 +18,15 @@ const checkData = new Map<string, ValidateFunction>(CATALOG.map((t) => [t.event_
 
 /** One event body → an IngestItem, or the field errors that reject it. */
 export function toIngestItem(body: unknown): IngestItem | FieldError[] {
-  if (!checkShape(body)) return toFieldErrors(checkShape.errors ?? []);
-  const event = body as EventIn;
+  const shapeErrors = checkShape(body) ? [] : toFieldErrors(checkShape.errors ?? []);
+  const event = withoutInvalid<Partial<EventIn>>(body, shapeErrors);
   const errors: FieldError[] = [];
-  if (!findEventType(event.event_type)) {
+  const type = event.event_type === undefined ? undefined : findEventType(event.event_type);
+  if (event.event_type !== undefined && !type) {
     errors.push({ field: 'event_type', message: `event_type "${event.event_type}" is not in the catalog; GET /v1/event-types lists the valid ones` });
-  } else {
-    const check = checkData.get(event.event_type)!;
+  }
+  if (type && event.data !== undefined) {
+    const check = checkData.get(type.event_type)!;
     if (!check(event.data)) errors.push(...toFieldErrors(check.errors ?? [], 'data'));
   }
   if (event.event_id !== undefined && !isUuid(event.event_id)) {
@@ -39,10 +41,10 @@ export function toIngestItem(body: unknown): IngestItem | FieldError[] {
       eventTimestamp = new Date(ms).toISOString();
     }
   }
-  if (errors.length > 0) return errors;
+  if (shapeErrors.length > 0 || errors.length > 0) return mergeFieldErrors(shapeErrors, errors);
   return {
-    eventType: event.event_type,
-    data: event.data,
+    eventType: event.event_type!,
+    data: event.data!,
     userId: event.user_id ?? null,
     eventId: event.event_id,
     eventTimestamp,
@@ -56,6 +58,7 @@ export function eventRoutes(app: Api, deps: ApiDeps): void {
     '/v1/events',
     {
       bodyLimit: MiB,
+      attachValidation: true, // toIngestItem reports schema and meaning errors together
       schema: { tags, summary: 'Send one event (202 once it is durably stored)', body: EventIn, response: { 200: EventAccepted, 202: EventAccepted, 400: ErrorOut, 401: ErrorOut, 413: ErrorOut, 415: ErrorOut } },
     },
     async (request, reply) => {

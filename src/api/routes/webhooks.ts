@@ -25,6 +25,7 @@ import {
   WebhookPatch,
 } from '../schemas.ts';
 import { applyPatch, generateJwtSecret, generateSignatureSecret, webhookFromInput } from '../webhook-input.ts';
+import { checkAll, schemaErrors, withoutInvalid } from '../validation.ts';
 
 const tags = ['Webhooks'];
 const errors = { 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut };
@@ -59,9 +60,10 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
 
   app.post(
     '/v1/webhooks',
-    { schema: { tags, summary: 'Create a webhook', body: WebhookIn, response: { 201: WebhookOut, ...errors } } },
+    { attachValidation: true, schema: { tags, summary: 'Create a webhook', body: WebhookIn, response: { 201: WebhookOut, ...errors } } },
     async (request, reply) => {
-      const webhook = await webhookFromInput(newWebhookId(), request.body, context());
+      const shape = schemaErrors(request);
+      const webhook = await checkAll(shape, () => webhookFromInput(newWebhookId(), withoutInvalid(request.body, shape), context()));
       await save(webhook, true);
       return reply.code(201).send(await present(webhook));
     },
@@ -98,9 +100,14 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
 
   app.patch(
     '/v1/webhooks/:id',
-    { schema: { tags, summary: 'Change a webhook ({"enabled": false} is the toggle)', params: IdParams, body: WebhookPatch, response: { 200: WebhookOut, ...errors } } },
+    {
+      attachValidation: true,
+      schema: { tags, summary: 'Change a webhook ({"enabled": false} is the toggle)', params: IdParams, body: WebhookPatch, response: { 200: WebhookOut, ...errors } },
+    },
     async (request) => {
-      const updated = await applyPatch(await load(request.params.id), request.body ?? {}, context());
+      const current = await load(request.params.id);
+      const shape = schemaErrors(request);
+      const updated = await checkAll(shape, () => applyPatch(current, withoutInvalid(request.body, shape), context()));
       await save(updated, false);
       return present(updated);
     },
@@ -149,7 +156,13 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
 
   app.post(
     '/v1/webhooks/:id/test',
-    { schema: { tags, summary: 'Send one example event now (no retries, not counted in stats)', params: IdParams, body: Type.Optional(TestIn), response: { 200: TestOut, ...errors } } },
+    {
+      // No body at all is the same as {}: the webhook's first event type.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+      schema: { tags, summary: 'Send one example event now (no retries, not counted in stats)', params: IdParams, body: TestIn, response: { 200: TestOut, ...errors } },
+    },
     async (request) => {
       const webhook = await load(request.params.id);
       return sendExample(webhook, request.body?.event_type ?? webhook.eventTypes[0]);
@@ -158,16 +171,22 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
 
   app.post(
     '/v1/webhooks/test',
-    { schema: { tags, summary: 'Test an unsaved webhook (the Verify button)', body: Type.Partial(UnsavedTestIn), response: { 200: TestOut, ...errors } } },
+    {
+      attachValidation: true,
+      schema: { tags, summary: 'Test an unsaved webhook (the Verify button)', body: Type.Partial(UnsavedTestIn), response: { 200: TestOut, ...errors } },
+    },
     async (request) => {
-      const { event_type: eventType, id, ...input } = request.body;
-      if (!input.url) throw validationError([{ field: 'url', message: 'url is required' }]);
+      const shape = schemaErrors(request);
+      const { event_type: eventType, id, ...input } = withoutInvalid<typeof request.body>(request.body, shape);
       const saved = id === undefined ? undefined : await load(id);
-      const webhook = await webhookFromInput(
-        (saved?.id ?? 'wh_unsaved') as Webhook['id'],
-        { name: 'unsaved', event_types: [], ...input },
-        { ...context(), currentAuth: saved?.auth },
-      );
+      const webhook = await checkAll(shape, async () => {
+        if (!input.url && !shape.some((e) => e.field === 'url')) throw validationError([{ field: 'url', message: 'url is required' }]);
+        return webhookFromInput(
+          (saved?.id ?? 'wh_unsaved') as Webhook['id'],
+          { name: 'unsaved', event_types: [], ...input },
+          { ...context(), currentAuth: saved?.auth },
+        );
+      });
       return sendExample(webhook, eventType ?? webhook.eventTypes[0] ?? 'user.created');
     },
   );
