@@ -32,15 +32,36 @@ class WorkerConnection implements DatabaseConnection {
   #nextId = 1;
   #waiting = new Map<number, { resolve(reply: ReplyMessage): void }>();
 
+  #failure: Error | null = null;
+
   constructor(private readonly worker: Worker) {
     worker.on('message', (reply: ReplyMessage) => {
       const waiter = this.#waiting.get(reply.id);
       this.#waiting.delete(reply.id);
       waiter?.resolve(reply);
     });
+    // A worker that dies answers nothing more: fail what waits and what comes (never hang), and
+    // take the process down unless it is closing, so that a supervisor restarts it on the file.
+    worker.on('error', (error) => this.#fail(new Error(`the SQLite worker thread failed: ${error.message}`)));
+    worker.on('exit', (code) => this.#fail(new Error(`the SQLite worker thread has stopped (exit code ${code})`)));
+  }
+
+  isClosing = false;
+
+  #fail(error: Error): void {
+    if (this.#failure) return;
+    this.#failure = error;
+    for (const waiter of this.#waiting.values()) waiter.resolve({ id: 0, error: { message: error.message } });
+    this.#waiting.clear();
+    if (!this.isClosing) {
+      process.nextTick(() => {
+        throw error;
+      });
+    }
   }
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.#failure) throw this.#failure;
     const id = this.#nextId++;
     const reply = await new Promise<ReplyMessage>((resolve) => {
       this.#waiting.set(id, { resolve });
@@ -102,6 +123,7 @@ class WorkerDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
+    if (this.#connection) this.#connection.isClosing = true;
     this.#worker.postMessage('close');
     await new Promise((resolve) => this.#worker.once('exit', resolve));
   }
