@@ -1,6 +1,8 @@
 // A Kysely dialect whose one SQLite connection lives in a worker thread (worker.ts). Queries
 // cross as messages; like Kysely's own SQLite driver, a mutex hands the connection to one
-// user (query or transaction) at a time.
+// user (query or transaction) at a time. A statement with nothing to wait for (BEGIN, a PRAGMA
+// assignment) is not sent alone: it travels with the next statement, which saves a round trip
+// through a busy event loop (a transaction is then its statements plus COMMIT).
 import { Worker } from 'node:worker_threads';
 import {
   CompiledQuery,
@@ -27,6 +29,8 @@ class Mutex {
     return acquired;
   }
 }
+
+const DEFERRABLE = /^\s*(begin|pragma\s+\w+\s*=\s*\w+)\s*;?\s*$/i;
 
 class WorkerConnection implements DatabaseConnection {
   #nextId = 1;
@@ -60,12 +64,20 @@ class WorkerConnection implements DatabaseConnection {
     }
   }
 
+  #prelude: string[] = [];
+
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     if (this.#failure) throw this.#failure;
+    if (compiled.parameters.length === 0 && DEFERRABLE.test(compiled.sql)) {
+      this.#prelude.push(compiled.sql);
+      return { rows: [] };
+    }
     const id = this.#nextId++;
+    const prelude = this.#prelude;
+    this.#prelude = [];
     const reply = await new Promise<ReplyMessage>((resolve) => {
       this.#waiting.set(id, { resolve });
-      this.worker.postMessage({ id, sql: compiled.sql, parameters: compiled.parameters } satisfies QueryMessage);
+      this.worker.postMessage({ id, prelude, sql: compiled.sql, parameters: compiled.parameters } satisfies QueryMessage);
     });
     if ('error' in reply) throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
     if (!('rows' in reply)) throw new Error('unexpected reply from the database worker');

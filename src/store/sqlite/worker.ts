@@ -6,6 +6,8 @@ import { withStatementCache } from './statement-cache.ts';
 
 export interface QueryMessage {
   id: number;
+  /** Statements with no result to wait for (BEGIN, PRAGMA x = y), run first; one failing stops the rest. */
+  prelude: string[];
   sql: string;
   parameters: readonly unknown[];
 }
@@ -32,6 +34,7 @@ port.on('message', (message: QueryMessage | 'close') => {
     return;
   }
   try {
+    for (const sql of message.prelude) statements.prepare(sql).run();
     const statement = statements.prepare(message.sql);
     if (statement.reader) {
       port.postMessage({ id: message.id, rows: statement.all(message.parameters) } satisfies ReplyMessage);
