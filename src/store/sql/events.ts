@@ -20,7 +20,9 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
 export async function ingest(trx: Db, events: NewEvent[]): Promise<IngestResult[]> {
   const firstById = new Map<string, NewEvent>();
   for (const event of events) if (!firstById.has(event.eventId)) firstById.set(event.eventId, event);
-  const candidates = [...firstById.values()];
+  // Sorted, so that concurrent transactions (group commits, other processes) that share an event id
+  // take its row lock in the same order and cannot deadlock.
+  const candidates = [...firstById.values()].sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
 
   const inserted = new Set<string>();
   for (const part of chunks(candidates)) {
