@@ -27,11 +27,20 @@ export interface EngineLog {
   error(obj: object, msg: string): void;
 }
 
+/** Tries sent but not yet recorded, per unit of per-webhook concurrency (see #unsettled). */
+const UNSETTLED_PER_SLOT = 2;
+
 export class DeliveryEngine {
   readonly #queues = new Map<string, ClaimedDelivery[]>();
   /** Per webhook: reserved at ingest + queued + in flight. */
   readonly #held = new Map<string, number>();
   readonly #active = new Map<string, number>();
+  /**
+   * Per webhook: tries sent whose outcome is not written yet. A crash re-sends exactly these, so
+   * they are capped (UNSETTLED_PER_SLOT × webhookConcurrency): a slow store slows sending rather
+   * than widening the window of duplicates.
+   */
+  readonly #unsettled = new Map<string, number>();
   readonly #recorder: Recorder;
   #totalHeld = 0;
   #inFlight = 0;
@@ -174,6 +183,7 @@ export class DeliveryEngine {
       for (const [webhookId, queue] of this.#queues) {
         if (this.#inFlight >= this.options.concurrency) break;
         if ((this.#active.get(webhookId) ?? 0) >= this.options.webhookConcurrency) continue;
+        if ((this.#unsettled.get(webhookId) ?? 0) >= UNSETTLED_PER_SLOT * this.options.webhookConcurrency) continue;
         const delivery = queue.shift()!;
         if (queue.length === 0) this.#queues.delete(webhookId);
         void this.#run(delivery);
@@ -191,6 +201,7 @@ export class DeliveryEngine {
     }
     this.#inFlight++;
     this.#active.set(webhook.id, (this.#active.get(webhook.id) ?? 0) + 1);
+    this.#adjustUnsettled(webhook.id, 1);
     this.metrics.inFlight.inc();
     try {
       const outcome = await this.#attempt(webhook, delivery);
@@ -199,6 +210,7 @@ export class DeliveryEngine {
       // A bug or a signing failure: give the delivery back; it will be claimed again.
       this.log.error({ delivery_id: delivery.id, err: (error as Error).message }, 'attempt crashed');
       this.#recorder.release(delivery.id);
+      this.#adjustUnsettled(webhook.id, -1);
     } finally {
       this.#inFlight--;
       this.#active.set(webhook.id, this.#active.get(webhook.id)! - 1);
@@ -239,7 +251,17 @@ export class DeliveryEngine {
   }
 
   #afterRecorded(records: AttemptRecord[]): void {
-    for (const r of records) if (r.next.status === 'pending') this.#scheduleClaim(r.next.nextAttemptAt);
+    for (const r of records) {
+      this.#adjustUnsettled(r.webhookId, -1);
+      if (r.next.status === 'pending') this.#scheduleClaim(r.next.nextAttemptAt);
+    }
+    this.#pump();
+  }
+
+  #adjustUnsettled(webhookId: string, delta: number): void {
+    const count = (this.#unsettled.get(webhookId) ?? 0) + delta;
+    if (count === 0) this.#unsettled.delete(webhookId);
+    else this.#unsettled.set(webhookId, count);
   }
 
   #adjustHeld(webhookId: string, delta: number): void {
