@@ -35,8 +35,11 @@ const DEFERRABLE = /^\s*(begin|pragma\s+\w+\s*=\s*\w+)\s*;?\s*$/i;
 class WorkerConnection implements DatabaseConnection {
   #nextId = 1;
   #waiting = new Map<number, { resolve(reply: ReplyMessage): void }>();
-
+  /** Deferred statements (see DEFERRABLE), sent ahead of the next one. */
+  #prelude: string[] = [];
   #failure: Error | null = null;
+  /** Set by the driver before it closes the worker on purpose. */
+  isClosing = false;
 
   constructor(private readonly worker: Worker) {
     worker.on('message', (reply: ReplyMessage) => {
@@ -50,8 +53,6 @@ class WorkerConnection implements DatabaseConnection {
     worker.on('exit', (code) => this.#fail(new Error(`the SQLite worker thread has stopped (exit code ${code})`)));
   }
 
-  isClosing = false;
-
   #fail(error: Error): void {
     if (this.#failure) return;
     this.#failure = error;
@@ -63,8 +64,6 @@ class WorkerConnection implements DatabaseConnection {
       });
     }
   }
-
-  #prelude: string[] = [];
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     if (this.#failure) throw this.#failure;
