@@ -98,21 +98,37 @@ export function installJsonParser(app: FastifyInstance): void {
   });
 }
 
+/** A node met while walking a body; its path is built only when a problem is found. */
+interface Visit {
+  node: unknown;
+  depth: number;
+  parent: Visit | null;
+  key: string | number;
+}
+
 function structureProblem(root: unknown): AppError | null {
-  const stack: Array<[unknown, number, string]> = [[root, 1, '']];
+  const stack: Visit[] = [{ node: root, depth: 1, parent: null, key: '' }];
   while (stack.length > 0) {
-    const [node, depth, path] = stack.pop()!;
+    const visit = stack.pop()!;
+    const { node, depth } = visit;
     if (node === null || typeof node !== 'object') continue;
     if (depth > MAX_JSON_DEPTH) return new AppError('invalid_json', `The JSON is nested deeper than ${MAX_JSON_DEPTH} levels; flatten it.`);
     if (Array.isArray(node)) {
-      node.forEach((item, i) => stack.push([item, depth + 1, `${path}[${i}]`]));
+      node.forEach((item, i) => stack.push({ node: item, depth: depth + 1, parent: visit, key: i }));
       continue;
     }
     if (Object.prototype.hasOwnProperty.call(node, '__proto__')) {
-      const field = path || 'body';
+      const field = pathOf(visit) || 'body';
       return validationError([{ field, message: `${field} uses the key "__proto__", which is not allowed` }]);
     }
-    for (const [key, value] of Object.entries(node)) stack.push([value, depth + 1, path ? `${path}.${key}` : key]);
+    for (const [key, value] of Object.entries(node)) stack.push({ node: value, depth: depth + 1, parent: visit, key });
   }
   return null;
+}
+
+/** "a.b[2].c" for the visit of body.a.b[2].c; "" for the body itself. */
+function pathOf(visit: Visit): string {
+  const keys: Array<string | number> = [];
+  for (let v: Visit | null = visit; v?.parent; v = v.parent) keys.unshift(v.key);
+  return keys.reduce<string>((path, key) => (typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key), '');
 }

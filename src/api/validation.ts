@@ -109,6 +109,7 @@ const topLevel = (field: string) => field.split(/[.[]/)[0];
 /** The body without the top-level fields that failed the schema, for the checks of meaning. */
 export function withoutInvalid<T>(body: unknown, shapeErrors: FieldError[]): T {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return {} as T;
+  if (shapeErrors.length === 0) return body as T; // the usual case: no copy
   const bad = new Set(shapeErrors.map((e) => topLevel(e.field)));
   return Object.fromEntries(Object.entries(body).filter(([key]) => !bad.has(key))) as T;
 }

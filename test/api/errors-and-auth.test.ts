@@ -150,6 +150,15 @@ describe('error shape for framework errors', () => {
     const deepHook = await h.api('POST', '/v1/webhooks', webhookBody(URL_A, { filter: { $and: [nested(70) as object] } }));
     assert.equal(deepHook.status, 400, deepHook.text);
   });
+
+  it('a "__proto__" key anywhere is a 400 validation_error naming where it is, and stores nothing', async () => {
+    const eventId = randomUUID();
+    const body = `{"event_type":"user.created","event_id":"${eventId}","data":{"tags":[{"ok":1},{"__proto__":{"admin":true}}]}}`;
+    const response = await asApiResponse(await raw(h, 'POST', '/v1/events', body, 'application/json'));
+    assertError(response, 400, 'validation_error');
+    assert.deepEqual(response.body.error.details.map((d: { field: string }) => d.field), ['data.tags[1]']);
+    assert.equal((await h.api('GET', `/v1/events/${eventId}`)).status, 404);
+  });
 });
 
 describe('body limits', () => {

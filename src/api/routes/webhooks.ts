@@ -165,7 +165,7 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
     },
     async (request) => {
       const webhook = await load(request.params.id);
-      return sendExample(webhook, request.body?.event_type ?? webhook.eventTypes[0]);
+      return sendExample(webhook, request.body.event_type ?? webhook.eventTypes[0]);
     },
   );
 
