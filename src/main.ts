@@ -11,8 +11,10 @@ import { createMetrics } from './metrics.ts';
 import { WebhookDirectory } from './webhooks/directory.ts';
 import { HttpSender } from './delivery/sender.ts';
 import { DeliveryEngine } from './delivery/engine.ts';
+import { ExampleSender } from './delivery/test-send.ts';
 import { Ingestor } from './ingest/ingestor.ts';
-import { buildApi, type Api } from './api/app.ts';
+import { buildApi } from './api/app.ts';
+import type { Api } from './api/deps.ts';
 import { MemoryRateLimiter } from './api/auth.ts';
 
 export interface Herald {
@@ -32,6 +34,8 @@ export async function startHerald(config: Config, log: Logger): Promise<Herald> 
   const directory = new WebhookDirectory(store, box, log);
   await directory.fresh();
   const sender = new HttpSender({ allowPrivateTargets: config.allowPrivateTargets, connectionsPerOrigin: config.concurrency });
+  // Test sends have their own sender, so a stop can cut them short without touching deliveries.
+  const testHttp = new HttpSender({ allowPrivateTargets: config.allowPrivateTargets, connectionsPerOrigin: 4 });
 
   const runsWorkers = config.role !== 'api';
   const engine = runsWorkers
@@ -59,7 +63,7 @@ export async function startHerald(config: Config, log: Logger): Promise<Herald> 
     directory,
     ingestor,
     box,
-    sender,
+    testSender: new ExampleSender(testHttp),
     metrics,
     logger: log,
     apiKeyHashes: config.role === 'worker' ? [] : await resolveApiKeyHashes(config, store),
@@ -71,17 +75,22 @@ export async function startHerald(config: Config, log: Logger): Promise<Herald> 
     uiDir: fileURLToPath(new URL('../ui/dist', import.meta.url)),
   });
   await api.listen({ port: config.port, host: config.host });
-  engine?.start();
+  await engine?.start();
   isReady = true;
   log.info({ owner, role: config.role }, 'Herald is ready');
 
   return {
     api,
     async stop() {
+      const graceMs = config.shutdownGraceSeconds * 1000;
       isReady = false;
+      // Requests in flight get the grace period; a test send still waiting then is cut short.
+      const cutTestSends = setTimeout(() => testHttp.abortAll(), graceMs);
       await api.close();
-      await engine?.stop(config.shutdownGraceSeconds * 1000);
-      await sender.close();
+      clearTimeout(cutTestSends);
+      // Tries in flight get the grace period, then are aborted and stay due (nothing recorded).
+      await engine?.stop(graceMs);
+      await Promise.all([sender.close(), testHttp.close()]);
       await store.close();
       log.info('Herald stopped');
     },

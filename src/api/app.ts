@@ -1,19 +1,14 @@
 // buildApi(deps): the whole HTTP surface. It never listens; main.ts (or a test) does.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { SecretBox } from '../domain/secret-box.ts';
-import type { Sender } from '../delivery/sender.ts';
-import type { Ingestor } from '../ingest/ingestor.ts';
-import type { Metrics } from '../metrics.ts';
-import type { Store } from '../store/ports.ts';
-import type { WebhookDirectory } from '../webhooks/directory.ts';
 import { VERSION } from '../version.ts';
-import { installAuth, type RateLimiter } from './auth.ts';
+import { installAuth } from './auth.ts';
+import type { Api, ApiDeps } from './deps.ts';
 import { installErrorHandling, installJsonParser } from './errors.ts';
 import { bodyAjv, queryAjv } from './validation.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
@@ -21,27 +16,7 @@ import { eventTypeRoutes } from './routes/event-types.ts';
 import { eventRoutes } from './routes/events.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
-export type Api = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
-
-export interface ApiDeps {
-  /** A worker-only process serves /healthz and /metrics and nothing else. */
-  isWorkerOnly?: boolean;
-  store: Store;
-  directory: WebhookDirectory;
-  ingestor: Ingestor;
-  box: SecretBox;
-  sender: Sender;
-  metrics: Metrics;
-  logger: FastifyBaseLogger;
-  apiKeyHashes: string[];
-  allowPrivateTargets: boolean;
-  rateLimitPerMinute?: number;
-  rateLimiter: RateLimiter;
-  /** A delivery was made due again by hand: wake the engine. */
-  onRequeued: () => void;
-  isReady: () => boolean;
-  uiDir?: string;
-}
+export type { Api, ApiDeps, TestSender } from './deps.ts';
 
 const UI_PATHS = ['/', '/webhooks', '/webhooks/*', '/audit-logs', '/audit-logs/*', '/sign-in'];
 

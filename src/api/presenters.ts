@@ -1,6 +1,7 @@
 // Domain values → response bodies (the API's snake_case). Secrets never pass through here.
 import { EMPTY_STATS, secretHint, successRate, webhookStatus, type Webhook, type WebhookStats } from '../domain/webhook.ts';
-import type { AttemptRow, DeliveryRow } from '../store/ports.ts';
+import type { AttemptResult, RecordedAttempt } from '../domain/attempt.ts';
+import type { DeliveryRow } from '../store/ports.ts';
 import type { WebhookOut } from './schemas.ts';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
@@ -58,13 +59,25 @@ export function deliveryOut(row: DeliveryRow) {
   };
 }
 
-export function attemptOut(row: AttemptRow) {
+export function attemptOut(row: RecordedAttempt) {
   return {
     attempt: row.attempt,
     started_at: iso(row.startedAt),
     duration_ms: row.durationMs,
     status_code: row.statusCode,
+    outcome: row.outcome,
     error: row.error,
     response_body: row.responseBody,
+  };
+}
+
+/** A test send's answer (API.md §4): verified means a 2xx. */
+export function testOut(result: AttemptResult) {
+  return {
+    verified: result.verdict === 'delivered',
+    status_code: result.statusCode,
+    outcome: result.outcome,
+    error: result.error,
+    duration_ms: result.durationMs,
   };
 }

@@ -1,6 +1,7 @@
 // Request and response schemas: one definition validates, types, serialises and documents each
 // route (OpenAPI is generated from these). Names follow XIn / XOut / XPatch.
 import Type, { type Static, type TSchema } from 'typebox';
+import type { AttemptOutcome } from '../domain/attempt.ts';
 import { RETRY_LIMITS } from '../domain/webhook.ts';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -139,9 +140,19 @@ export const UnsavedTestIn = Type.Object(
   { additionalProperties: false },
 );
 
+const Outcome = Type.Union(
+  [Type.Literal('success'), Type.Literal('http_error'), Type.Literal('timeout'), Type.Literal('network_error'), Type.Literal('blocked')],
+  { description: 'success | http_error (non-2xx) | timeout | network_error (DNS, refused, reset, TLS, invalid response) | blocked (a private target refused)' },
+);
+
+/** Compile-time check: the schema lists exactly the domain's outcomes. */
+const isOutcomeInSync: [Static<typeof Outcome>] extends [AttemptOutcome] ? ([AttemptOutcome] extends [Static<typeof Outcome>] ? true : never) : never = true;
+void isOutcomeInSync;
+
 export const TestOut = Type.Object({
   verified: Type.Boolean({ description: 'true for a 2xx answer' }),
   status_code: Nullable(Type.Integer()),
+  outcome: Outcome,
   error: Nullable(Type.String()),
   duration_ms: Type.Integer(),
 });
@@ -217,6 +228,7 @@ export const AttemptOut = Type.Object({
   started_at: Timestamp,
   duration_ms: Type.Integer(),
   status_code: Nullable(Type.Integer()),
+  outcome: Outcome,
   error: Nullable(Type.String()),
   response_body: Nullable(Type.String({ description: 'First 4 KiB of the answer' })),
 });

@@ -1,18 +1,24 @@
-// The delivery engine: claim → prepare (sign) → send → record, with a global concurrency bound
-// and a per-webhook cap so one slow receiver cannot starve the others.
+// The delivery engine: claim → prepare (sign) → send → classify → record, with a global
+// concurrency bound and a per-webhook cap so one slow receiver cannot starve the others.
 //
 // Work reaches it three ways: handed over by this process's ingestion right after commit (the
 // rows are already leased to us: no claim round-trip), claimed from the store when woken (a hint
-// from ingestion, a config change or a database notification), and claimed by a poll timer that
-// finds retries and everything the hints missed. Correctness never depends on a hint.
+// from ingestion, a config change, a database notification, a dead process's freed leases), and
+// claimed by a poll timer that finds retries and everything the hints missed. Correctness never
+// depends on a hint. Counting and limits live in counters.ts, leases in lease-keeper.ts, writes
+// in recorder.ts.
+import type { AttemptResult } from '../domain/attempt.ts';
+import { systemClock, type Clock } from '../domain/clock.ts';
 import { nextStep } from '../domain/retry.ts';
 import type { Webhook } from '../domain/webhook.ts';
 import type { WebhookDirectory } from '../webhooks/directory.ts';
 import type { AttemptRecord, ClaimedDelivery, Store } from '../store/ports.ts';
 import type { Metrics } from '../metrics.ts';
+import { DeliveryCounters } from './counters.ts';
+import { LeaseKeeper, type LeaseStore } from './lease-keeper.ts';
 import { prepareRequest } from './prepare.ts';
-import type { Outcome, Sender } from './sender.ts';
 import { Recorder } from './recorder.ts';
+import type { Sender } from './sender.ts';
 
 export interface EngineOptions {
   owner: string;
@@ -20,50 +26,62 @@ export interface EngineOptions {
   webhookConcurrency: number;
   leaseMs: number;
   pollIntervalMs: number;
+  clock?: Clock;
+  heartbeatIntervalMs?: number;
+  ownerStaleMs?: number;
 }
 
 export interface EngineLog {
   info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
 }
 
-/** Tries sent but not yet recorded, per unit of per-webhook concurrency (see #unsettled). */
+/** The store operations the engine needs. */
+export type EngineStore = Pick<Store, 'claimDue' | 'recordAttempts'> & LeaseStore;
+
+/** Tries sent but not yet recorded, per unit of per-webhook concurrency. */
 const UNSETTLED_PER_SLOT = 2;
+/** After the grace period the tries left are aborted; this is how long they get to unwind. */
+const ABORT_UNWIND_MS = 5_000;
 
 export class DeliveryEngine {
   readonly #queues = new Map<string, ClaimedDelivery[]>();
-  /** Per webhook: reserved at ingest + queued + in flight. */
-  readonly #held = new Map<string, number>();
-  readonly #active = new Map<string, number>();
-  /**
-   * Per webhook: tries sent whose outcome is not written yet. A crash re-sends exactly these, so
-   * they are capped (UNSETTLED_PER_SLOT × webhookConcurrency): a slow store slows sending rather
-   * than widening the window of duplicates.
-   */
-  readonly #unsettled = new Map<string, number>();
+  readonly #counters: DeliveryCounters;
   readonly #recorder: Recorder;
-  #totalHeld = 0;
-  #inFlight = 0;
+  readonly #leases: LeaseKeeper;
   #isRunning = false;
-  #isClaiming = false;
+  /** The claim running now, if any (stop() waits for it). */
+  #claiming: Promise<void> | null = null;
   /** A wake-up arrived while a claim ran: claim again right after it. */
   #isClaimRequested = false;
   #claimTimer: NodeJS.Timeout | null = null;
   #claimAt = Infinity;
-  #renewTimer: NodeJS.Timeout | null = null;
   #idle: Array<() => void> = [];
   /** Webhooks whose last claim came back full: claim again once half their room is free. */
   readonly #hasBacklog = new Set<string>();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: EngineStore,
     private readonly directory: WebhookDirectory,
     private readonly sender: Sender,
     private readonly metrics: Metrics,
     private readonly log: EngineLog,
     private readonly options: EngineOptions,
   ) {
+    const clock = options.clock ?? systemClock;
+    this.#counters = new DeliveryCounters(
+      {
+        concurrency: options.concurrency,
+        webhookConcurrency: options.webhookConcurrency,
+        maxHeld: options.concurrency * 8,
+        maxHeldPerWebhook: options.webhookConcurrency * 16,
+        maxUnsettledPerWebhook: UNSETTLED_PER_SLOT * options.webhookConcurrency,
+      },
+      clock,
+    );
     this.#recorder = new Recorder(store, options.owner, log, (records) => this.#afterRecorded(records));
+    this.#leases = new LeaseKeeper(store, options, clock, log, () => this.wake());
     directory.onChange(() => this.wake());
   }
 
@@ -75,38 +93,28 @@ export class DeliveryEngine {
     return this.options.leaseMs;
   }
 
-  /** Deliveries held (queued or in flight) per webhook: enough to hand over a whole ingest batch. */
-  get #maxHeldPerWebhook(): number {
-    return this.options.webhookConcurrency * 16;
-  }
-
-  get #maxHeld(): number {
-    return this.options.concurrency * 8;
-  }
-
-  start(): void {
+  /** Registers this process as a lease owner, then starts claiming. */
+  async start(): Promise<void> {
+    await this.#leases.start();
     this.#isRunning = true;
-    this.#renewTimer = setInterval(() => void this.#renewLeases(), this.options.leaseMs / 3);
-    this.#renewTimer.unref();
     this.wake();
   }
 
   /** A hint that due work may exist now. */
   wake(): void {
-    this.#scheduleClaim(Date.now());
+    this.#scheduleClaim(this.#counters.now());
   }
 
   // ---- LocalDispatch: fresh deliveries handed over by ingestion ----
 
   tryReserve(webhookId: string): boolean {
-    if (!this.#isRunning || this.#totalHeld >= this.#maxHeld) return false;
-    if ((this.#held.get(webhookId) ?? 0) >= this.#maxHeldPerWebhook) return false;
-    this.#adjustHeld(webhookId, 1);
+    if (!this.#isRunning || !this.#counters.canHold(webhookId)) return false;
+    this.#counters.hold(webhookId);
     return true;
   }
 
   unreserve(webhookId: string): void {
-    this.#adjustHeld(webhookId, -1);
+    this.#counters.unhold(webhookId);
   }
 
   deliver(deliveries: ClaimedDelivery[]): void {
@@ -127,63 +135,49 @@ export class DeliveryEngine {
     this.#claimTimer = setTimeout(() => {
       this.#claimTimer = null;
       this.#claimAt = Infinity;
-      void this.#claim();
-    }, Math.max(0, atMs - Date.now()));
+      this.#claim();
+    }, Math.max(0, atMs - this.#counters.now()));
   }
 
-  async #claim(): Promise<void> {
-    if (this.#isClaiming) {
+  #claim(): void {
+    if (this.#claiming) {
       this.#isClaimRequested = true;
       return;
     }
-    this.#isClaiming = true;
+    this.#claiming = this.#claimDue().finally(() => {
+      this.#claiming = null;
+      const isRequested = this.#isClaimRequested;
+      this.#isClaimRequested = false;
+      this.#scheduleClaim(this.#counters.now() + (isRequested ? 0 : this.options.pollIntervalMs));
+    });
+  }
+
+  async #claimDue(): Promise<void> {
     try {
-      await this.directory.fresh();
-      const limits = this.#claimLimits();
-      const now = Date.now();
-      const claimed = await this.store.claimDue({
-        owner: this.options.owner,
-        nowMs: now,
-        leaseUntil: now + this.options.leaseMs,
-        limits,
-      });
-      for (const d of claimed) this.#adjustHeld(d.webhookId, 1);
+      await this.directory.fresh(this.#counters.now());
+      const limits = this.#counters.claimLimits(this.directory.enabledIds()) as Array<{ webhookId: Webhook['id']; limit: number }>;
+      const now = this.#counters.now();
+      const claimed = await this.store.claimDue({ owner: this.options.owner, nowMs: now, leaseUntil: now + this.options.leaseMs, limits });
+      for (const d of claimed) this.#counters.hold(d.webhookId);
       this.deliver(claimed);
       const got = new Map<string, number>();
       for (const d of claimed) got.set(d.webhookId, (got.get(d.webhookId) ?? 0) + 1);
       for (const l of limits) if ((got.get(l.webhookId) ?? 0) >= l.limit) this.#hasBacklog.add(l.webhookId);
     } catch (error) {
-      this.log.error({ err: (error as Error).message }, 'claiming due deliveries failed');
-    } finally {
-      this.#isClaiming = false;
-      const isRequested = this.#isClaimRequested;
-      this.#isClaimRequested = false;
-      this.#scheduleClaim(Date.now() + (isRequested ? 0 : this.options.pollIntervalMs));
+      this.log.error({ err: error }, 'claiming due deliveries failed');
     }
-  }
-
-  /** Room per webhook, with the process-wide room shared fairly among the webhooks that have any. */
-  #claimLimits(): Array<{ webhookId: Webhook['id']; limit: number }> {
-    const budget = this.#maxHeld - this.#totalHeld;
-    const withRoom = this.directory
-      .enabledIds()
-      .map((id) => ({ webhookId: id as Webhook['id'], room: this.#maxHeldPerWebhook - (this.#held.get(id) ?? 0) }))
-      .filter((w) => w.room > 0);
-    if (budget <= 0 || withRoom.length === 0) return [];
-    const share = Math.max(1, Math.floor(budget / withRoom.length));
-    return withRoom.map((w) => ({ webhookId: w.webhookId, limit: Math.min(w.room, share) }));
   }
 
   // ---- sending ----
 
+  /** Starts tries round-robin over the webhooks with queued work, within the limits. */
   #pump(): void {
     let isProgressing = true;
-    while (isProgressing && this.#inFlight < this.options.concurrency) {
+    while (isProgressing && this.#counters.hasFreeSlot) {
       isProgressing = false;
       for (const [webhookId, queue] of this.#queues) {
-        if (this.#inFlight >= this.options.concurrency) break;
-        if ((this.#active.get(webhookId) ?? 0) >= this.options.webhookConcurrency) continue;
-        if ((this.#unsettled.get(webhookId) ?? 0) >= UNSETTLED_PER_SLOT * this.options.webhookConcurrency) continue;
+        if (!this.#counters.hasFreeSlot) break;
+        if (!this.#counters.canStart(webhookId)) continue;
         const delivery = queue.shift()!;
         if (queue.length === 0) this.#queues.delete(webhookId);
         void this.#run(delivery);
@@ -196,103 +190,102 @@ export class DeliveryEngine {
     const webhook = this.directory.get(delivery.webhookId);
     if (!this.#isRunning || !webhook || !webhook.enabled) {
       this.#recorder.release(delivery.id);
-      this.#adjustHeld(delivery.webhookId, -1);
+      this.#counters.unhold(delivery.webhookId);
       return;
     }
-    this.#inFlight++;
-    this.#active.set(webhook.id, (this.#active.get(webhook.id) ?? 0) + 1);
-    this.#adjustUnsettled(webhook.id, 1);
+    const tryNumber = this.#counters.startTry(webhook.id);
     this.metrics.inFlight.inc();
     try {
-      const outcome = await this.#attempt(webhook, delivery);
-      this.#record(webhook, delivery, outcome);
+      const result = await this.#send(webhook, delivery);
+      if (result) this.#record(webhook, delivery, result);
+      else this.#giveBack(delivery); // aborted at shutdown: no try happened, the delivery stays due
     } catch (error) {
       // A bug or a signing failure: give the delivery back; it will be claimed again.
-      this.log.error({ delivery_id: delivery.id, err: (error as Error).message }, 'attempt crashed');
-      this.#recorder.release(delivery.id);
-      this.#adjustUnsettled(webhook.id, -1);
+      this.log.error({ delivery_id: delivery.id, err: error }, 'attempt crashed');
+      this.#giveBack(delivery);
     } finally {
-      this.#inFlight--;
-      this.#active.set(webhook.id, this.#active.get(webhook.id)! - 1);
+      this.#counters.endTry(webhook.id, tryNumber);
       this.metrics.inFlight.dec();
-      this.#adjustHeld(delivery.webhookId, -1);
-      this.#pump();
-      if (this.#hasBacklog.has(webhook.id) && (this.#held.get(webhook.id) ?? 0) <= this.#maxHeldPerWebhook / 2) {
-        this.#hasBacklog.delete(webhook.id);
-        this.wake();
-      }
-      if (this.#inFlight === 0) for (const resolve of this.#idle.splice(0)) resolve();
+      this.#counters.unhold(delivery.webhookId);
+      this.#afterTry(webhook.id);
     }
   }
 
-  async #attempt(webhook: Webhook, delivery: ClaimedDelivery): Promise<Outcome> {
-    return this.sender.send(await prepareRequest(webhook, delivery.eventId, delivery.body, Date.now()));
+  async #send(webhook: Webhook, delivery: ClaimedDelivery): Promise<AttemptResult | null> {
+    return this.sender.send(await prepareRequest(webhook, delivery.eventId, delivery.body, this.#counters.now()));
   }
 
-  #record(webhook: Webhook, delivery: ClaimedDelivery, outcome: Outcome): void {
-    const next = nextStep(outcome.isSuccess, delivery.roundTries + 1, webhook.retry, Date.now());
-    const label = outcome.isSuccess ? 'success' : 'failed';
+  #record(webhook: Webhook, delivery: ClaimedDelivery, result: AttemptResult): void {
+    const next = nextStep(result.verdict, delivery.roundTries + 1, webhook.retry, this.#counters.now());
+    const label = result.verdict === 'delivered' ? 'success' : 'failed';
     this.metrics.attempts.inc({ outcome: label });
-    this.metrics.attemptDuration.observe(outcome.durationMs / 1000);
+    this.metrics.attemptDuration.observe(result.durationMs / 1000);
     if (next.status !== 'pending') this.metrics.deliveriesFinished.inc({ outcome: label });
-    this.#recorder.add({
-      deliveryId: delivery.id,
-      webhookId: webhook.id,
-      attempt: {
-        attempt: delivery.attempts + 1,
-        startedAt: outcome.startedAt,
-        durationMs: outcome.durationMs,
-        statusCode: outcome.statusCode,
-        error: outcome.error,
-        responseBody: outcome.responseBody,
-      },
-      next,
-    });
+    this.#recorder.add({ deliveryId: delivery.id, webhookId: webhook.id, attempt: delivery.attempts + 1, result, next });
+  }
+
+  /** Back to the store without an attempt: the lease is released, the delivery stays due. */
+  #giveBack(delivery: ClaimedDelivery): void {
+    this.#recorder.release(delivery.id);
+    this.#counters.settle(delivery.webhookId);
+  }
+
+  #afterTry(webhookId: string): void {
+    this.#pump();
+    if (this.#hasBacklog.has(webhookId) && this.#counters.held(webhookId) <= this.#counters.limits.maxHeldPerWebhook / 2) {
+      this.#hasBacklog.delete(webhookId);
+      this.wake();
+    }
+    if (this.#counters.inFlight === 0) for (const resolve of this.#idle.splice(0)) resolve();
   }
 
   #afterRecorded(records: AttemptRecord[]): void {
     for (const r of records) {
-      this.#adjustUnsettled(r.webhookId, -1);
+      this.#counters.settle(r.webhookId);
       if (r.next.status === 'pending') this.#scheduleClaim(r.next.nextAttemptAt);
     }
     this.#pump();
   }
 
-  #adjustUnsettled(webhookId: string, delta: number): void {
-    const count = (this.#unsettled.get(webhookId) ?? 0) + delta;
-    if (count === 0) this.#unsettled.delete(webhookId);
-    else this.#unsettled.set(webhookId, count);
-  }
+  // ---- stopping ----
 
-  #adjustHeld(webhookId: string, delta: number): void {
-    this.#held.set(webhookId, (this.#held.get(webhookId) ?? 0) + delta);
-    this.#totalHeld += delta;
-  }
-
-  async #renewLeases(): Promise<void> {
-    try {
-      await this.store.renewLeases(this.options.owner, Date.now() + this.options.leaseMs);
-    } catch (error) {
-      this.log.error({ err: (error as Error).message }, 'renewing leases failed');
-    }
-  }
-
-  /** Stop claiming, let in-flight attempts finish (up to graceMs), record them, give back the rest. */
+  /**
+   * Stops claiming and lets tries in flight finish for up to graceMs; then aborts the rest (they
+   * leave no attempt and stay due: at-least-once). Records what finished, gives back every lease.
+   */
   async stop(graceMs: number): Promise<void> {
     this.#isRunning = false;
     if (this.#claimTimer) clearTimeout(this.#claimTimer);
-    if (this.#renewTimer) clearInterval(this.#renewTimer);
+    await this.#leases.stop();
+    await this.#claiming;
     const queued = [...this.#queues.values()].flat();
     this.#queues.clear();
-    for (const d of queued) this.#adjustHeld(d.webhookId, -1);
-    if (this.#inFlight > 0) {
-      await Promise.race([
-        new Promise<void>((resolve) => this.#idle.push(resolve)),
-        new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref()),
-      ]);
+    for (const d of queued) this.#counters.unhold(d.webhookId);
+    let aborted = 0;
+    if (!(await this.#whenIdle(graceMs))) {
+      aborted = this.#counters.inFlight;
+      this.log.warn(
+        { aborted, oldest_in_flight_ms: this.#counters.oldestInFlightMs(), grace_ms: graceMs },
+        'tries still in flight after the shutdown grace period are aborted; their deliveries stay due and are sent again',
+      );
+      this.sender.abortAll();
+      await this.#whenIdle(ABORT_UNWIND_MS);
     }
     await this.#recorder.drain();
-    await this.store.releaseLeases(this.options.owner);
-    this.log.info({ released: queued.length, unfinished: this.#inFlight }, 'delivery engine stopped');
+    await this.#leases.giveUp();
+    this.log.info({ released: queued.length, aborted, unfinished: this.#counters.inFlight }, 'delivery engine stopped');
+  }
+
+  /** True once no try is in flight, false if that takes longer than timeoutMs. */
+  #whenIdle(timeoutMs: number): Promise<boolean> {
+    if (this.#counters.inFlight === 0) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      timer.unref();
+      this.#idle.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
   }
 }

@@ -3,7 +3,7 @@
 import type { Webhook } from '../domain/webhook.ts';
 import { USER_AGENT } from '../version.ts';
 import { authHeaders } from './sign.ts';
-import type { Outcome, SendRequest, Sender } from './sender.ts';
+import type { SendRequest } from './sender.ts';
 
 export async function prepareRequest(webhook: Webhook, eventId: string, body: string, nowMs: number): Promise<SendRequest> {
   const timestampSeconds = Math.floor(nowMs / 1000);
@@ -20,23 +20,5 @@ export async function prepareRequest(webhook: Webhook, eventId: string, body: st
       'webhook-timestamp': String(timestampSeconds),
       ...auth,
     },
-  };
-}
-
-export interface TestResult {
-  verified: boolean;
-  status_code: number | null;
-  error: string | null;
-  duration_ms: number;
-}
-
-/** One try now, no retries, nothing stored: the Test and Verify buttons. */
-export async function testSend(sender: Sender, webhook: Webhook, eventId: string, body: string): Promise<TestResult> {
-  const outcome: Outcome = await sender.send(await prepareRequest(webhook, eventId, body, Date.now()));
-  return {
-    verified: outcome.isSuccess,
-    status_code: outcome.statusCode,
-    error: outcome.error,
-    duration_ms: outcome.durationMs,
   };
 }

@@ -18,7 +18,7 @@ export class Recorder {
   #retryDelayMs = 100;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: Pick<Store, 'recordAttempts' | 'releaseLeases'>,
     private readonly owner: string,
     private readonly log: RecorderLog,
     private readonly onRecorded: (records: AttemptRecord[]) => void,
@@ -31,7 +31,7 @@ export class Recorder {
     this.#schedule(this.#records.length >= FULL_GROUP ? 0 : GROUP_PAUSE_MS);
   }
 
-  /** Give a delivery back without an attempt (its webhook was disabled meanwhile). */
+  /** Give a delivery back without an attempt (its webhook was disabled meanwhile, or the try was aborted). */
   release(id: DeliveryId): void {
     this.#releases.push(id);
     this.#schedule();
@@ -76,7 +76,7 @@ export class Recorder {
       this.#retryDelayMs = 100;
       if (records.length > 0) this.onRecorded(records);
     } catch (error) {
-      this.log.error({ err: (error as Error).message, records: records.length }, 'could not record attempts; will retry');
+      this.log.error({ err: error, records: records.length }, 'could not record attempts; will retry');
       this.#records.unshift(...records);
       this.#releases.unshift(...releases);
       this.#retryDelayMs = Math.min(this.#retryDelayMs * 2, 5000);

@@ -1,9 +1,12 @@
 // One HTTP try: POST the exact body, no redirects, a hard deadline, at most 4 KiB of the answer
-// kept. The result is a value; nothing a receiver does makes this throw.
+// kept. The sender only observes (status, deadline, transport error); classifyAttempt() judges.
+// Nothing a receiver does makes it throw. abortAll() cuts every try in flight short (shutdown).
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
+import { BLOCKED_TARGET_CODE, classifyAttempt, type AttemptResult, type Observation } from '../domain/attempt.ts';
+import { systemClock, type Clock } from '../domain/clock.ts';
 import { blockedMessage, isLocalName, isPrivateAddress } from '../net/target-guard.ts';
 
 export interface SendRequest {
@@ -13,17 +16,11 @@ export interface SendRequest {
   timeoutMs: number;
 }
 
-export interface Outcome {
-  isSuccess: boolean;
-  statusCode: number | null;
-  error: string | null;
-  responseBody: string | null;
-  startedAt: number;
-  durationMs: number;
-}
-
 export interface Sender {
-  send(request: SendRequest): Promise<Outcome>;
+  /** One try. Null when abortAll() cut it short: that is no try, and there is nothing to record. */
+  send(request: SendRequest): Promise<AttemptResult | null>;
+  /** Aborts every try in flight and any started later (shutdown after the grace period). */
+  abortAll(): void;
   close(): Promise<void>;
 }
 
@@ -31,7 +28,7 @@ const KEPT_BODY_BYTES = 4096;
 const READ_BODY_BYTES = 64 * 1024;
 
 class BlockedTargetError extends Error {
-  readonly code = 'HERALD_BLOCKED_TARGET';
+  readonly code = BLOCKED_TARGET_CODE;
 }
 
 /** dns.lookup that refuses private answers, so a name cannot re-point after it was checked. */
@@ -48,9 +45,11 @@ function guardedLookup(hostname: string, options: any, callback: any): void {
 
 export class HttpSender implements Sender {
   readonly #agent: Agent;
+  /** Joined with each request's own deadline: aborting it ends every try in flight. */
+  readonly #shutdown = new AbortController();
 
   constructor(
-    private readonly options: { allowPrivateTargets: boolean; connectionsPerOrigin: number },
+    private readonly options: { allowPrivateTargets: boolean; connectionsPerOrigin: number; clock?: Clock },
   ) {
     this.#agent = new Agent({
       connections: options.connectionsPerOrigin,
@@ -60,16 +59,20 @@ export class HttpSender implements Sender {
     });
   }
 
-  async send(req: SendRequest): Promise<Outcome> {
-    const startedAt = Date.now();
+  async send(req: SendRequest): Promise<AttemptResult | null> {
+    const startedAt = (this.options.clock ?? systemClock)();
     const t0 = performance.now();
-    const finish = (fields: Omit<Outcome, 'startedAt' | 'durationMs'>): Outcome => ({
-      ...fields,
+    const host = new URL(req.url).host;
+    const finish = (observation: Observation, statusCode: number | null, responseBody: string | null): AttemptResult => ({
+      ...classifyAttempt(observation, host),
+      statusCode,
+      responseBody,
       startedAt,
       durationMs: Math.round(performance.now() - t0),
     });
+    if (this.#shutdown.signal.aborted) return null;
     const blocked = this.#blockedLiteral(req.url);
-    if (blocked) return finish({ isSuccess: false, statusCode: null, error: blocked, responseBody: null });
+    if (blocked) return finish({ kind: 'failure', code: BLOCKED_TARGET_CODE, message: blocked }, null, null);
 
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), req.timeoutMs);
@@ -79,20 +82,24 @@ export class HttpSender implements Sender {
         headers: req.headers,
         body: req.body,
         dispatcher: this.#agent,
-        signal: deadline.signal,
+        signal: AbortSignal.any([deadline.signal, this.#shutdown.signal]),
         headersTimeout: req.timeoutMs,
         bodyTimeout: req.timeoutMs,
       });
       const responseBody = await readCapped(response.body);
-      const status = response.statusCode;
-      const isSuccess = status >= 200 && status < 300;
-      return finish({ isSuccess, statusCode: status, error: isSuccess ? null : statusError(status, response.headers), responseBody });
+      const location = response.headers.location;
+      return finish({ kind: 'response', statusCode: response.statusCode, location: location === undefined ? null : String(location) }, response.statusCode, responseBody);
     } catch (error) {
-      const message = deadline.signal.aborted ? `no response within ${req.timeoutMs / 1000} s (timeout)` : describe(error, req.url);
-      return finish({ isSuccess: false, statusCode: null, error: message, responseBody: null });
+      if (this.#shutdown.signal.aborted) return null;
+      if (deadline.signal.aborted) return finish({ kind: 'deadline', timeoutMs: req.timeoutMs }, null, null);
+      return finish(failureOf(error), null, null);
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  abortAll(): void {
+    this.#shutdown.abort();
   }
 
   #blockedLiteral(url: string): string | null {
@@ -101,9 +108,17 @@ export class HttpSender implements Sender {
     return isIP(host) && isPrivateAddress(host) ? blockedMessage(host) : null;
   }
 
-  close(): Promise<void> {
-    return this.#agent.close();
+  async close(): Promise<void> {
+    this.abortAll();
+    await this.#agent.close();
   }
+}
+
+/** The code and message of a transport error (undici wraps some in `cause`). */
+function failureOf(error: unknown): Observation {
+  const e = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const source = e.cause && (e.cause.code === BLOCKED_TARGET_CODE || !e.code) ? e.cause : e;
+  return { kind: 'failure', code: source.code ?? '', message: source.message ?? String(error) };
 }
 
 /** Reads up to 64 KiB (so the connection can be reused), keeps the first 4 KiB as text. */
@@ -127,37 +142,4 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }): Pr
     if (readBytes >= READ_BODY_BYTES) body.destroy();
   }
   return Buffer.concat(kept).toString('utf8');
-}
-
-function statusError(status: number, headers: Record<string, string | string[] | undefined>): string {
-  if (status >= 300 && status < 400) {
-    const location = headers.location ? ` to ${String(headers.location).slice(0, 200)}` : '';
-    return `HTTP ${status}: redirect${location} not followed`;
-  }
-  return `HTTP ${status}: the receiver did not answer with a 2xx status`;
-}
-
-function describe(error: unknown, url: string): string {
-  const e = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
-  const code = e.code ?? e.cause?.code ?? '';
-  const host = new URL(url).host;
-  if (code === 'HERALD_BLOCKED_TARGET' || e.cause?.code === 'HERALD_BLOCKED_TARGET') return e.message ?? e.cause!.message!;
-  switch (code) {
-    case 'ECONNREFUSED':
-      return `connection refused by ${host}`;
-    case 'ECONNRESET':
-    case 'UND_ERR_SOCKET':
-      return `connection closed by ${host} before a complete response (${code})`;
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return `DNS lookup failed for ${host} (${code})`;
-    case 'UND_ERR_CONNECT_TIMEOUT':
-      return `could not connect to ${host} in time (connect timeout)`;
-    case 'UND_ERR_HEADERS_TIMEOUT':
-    case 'UND_ERR_BODY_TIMEOUT':
-      return `no response from ${host} in time (timeout)`;
-  }
-  if (code.startsWith('HPE_')) return `invalid HTTP response from ${host}: ${e.message ?? code}`;
-  if (code.startsWith('ERR_TLS') || /certificate/i.test(e.message ?? '')) return `TLS error with ${host}: ${e.message}`;
-  return `request to ${host} failed: ${e.message ?? String(error)}${code ? ` (${code})` : ''}`;
 }

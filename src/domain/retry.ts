@@ -1,4 +1,6 @@
-// What happens to a delivery after one attempt: a pure function of the outcome and the policy.
+// What happens to a delivery after one attempt: a pure function of the try's verdict (see
+// classifyAttempt) and the webhook's current policy.
+import type { Verdict } from './attempt.ts';
 import type { RetryPolicy } from './webhook.ts';
 
 export type NextStep =
@@ -8,10 +10,13 @@ export type NextStep =
 
 /**
  * `roundTries` counts the tries of the current round including the one just made; a round allows
- * 1 + policy.attempts tries, spaced by delaySeconds.
+ * 1 + policy.attempts tries, spaced by delaySeconds. A permanent failure (blocked target, 410 Gone)
+ * ends the delivery at once, whatever the policy allows.
  */
-export function nextStep(isSuccess: boolean, roundTries: number, policy: RetryPolicy, nowMs: number): NextStep {
-  if (isSuccess) return { status: 'success' };
-  if (roundTries < 1 + policy.attempts) return { status: 'pending', nextAttemptAt: nowMs + policy.delaySeconds * 1000 };
+export function nextStep(verdict: Verdict, roundTries: number, policy: RetryPolicy, nowMs: number): NextStep {
+  if (verdict === 'delivered') return { status: 'success' };
+  if (verdict === 'retryable' && roundTries < 1 + policy.attempts) {
+    return { status: 'pending', nextAttemptAt: nowMs + policy.delaySeconds * 1000 };
+  }
   return { status: 'failed' };
 }

@@ -1,6 +1,8 @@
 // The store interface: every operation Herald needs from its database, named for the domain.
 // The SQLite and PostgreSQL adapters implement it; one contract suite (test/store-contract) checks both.
+import type { AttemptResult, RecordedAttempt } from '../domain/attempt.ts';
 import type { DeliveryId, WebhookId } from '../domain/ids.ts';
+import type { NextStep } from '../domain/retry.ts';
 import type { AuthType, RetryPolicy, WebhookStats } from '../domain/webhook.ts';
 
 /** A webhook as stored: secrets sealed (see SecretBox), everything else plain. */
@@ -93,15 +95,6 @@ export interface DeliveryQuery {
   limit: number;
 }
 
-export interface AttemptRow {
-  attempt: number;
-  startedAt: number;
-  durationMs: number;
-  statusCode: number | null;
-  error: string | null;
-  responseBody: string | null;
-}
-
 /** A delivery held under this process's lease, ready to send. */
 export interface ClaimedDelivery {
   id: DeliveryId;
@@ -122,12 +115,14 @@ export interface ClaimRequest {
   limits: Array<{ webhookId: WebhookId; limit: number }>;
 }
 
-/** The result of one attempt and what it does to its delivery. */
+/** One attempt to write: its number, its result, and what it does to its delivery. */
 export interface AttemptRecord {
   deliveryId: DeliveryId;
   webhookId: WebhookId;
-  attempt: AttemptRow;
-  next: { status: 'success' } | { status: 'failed' } | { status: 'pending'; nextAttemptAt: number };
+  /** 1, 2, … across every round of the delivery. */
+  attempt: number;
+  result: AttemptResult;
+  next: NextStep;
 }
 
 export type RequeueResult = 'requeued' | 'not_found' | 'pending' | 'webhook_deleted';
@@ -164,7 +159,7 @@ export interface Store {
 
   listDeliveries(query: DeliveryQuery): Promise<DeliveryRow[]>;
   getDelivery(id: string): Promise<(DeliveryRow & { body: string }) | undefined>;
-  listAttempts(deliveryId: string): Promise<AttemptRow[]>;
+  listAttempts(deliveryId: string): Promise<RecordedAttempt[]>;
   /** Starts a fresh round for a finished delivery. */
   requeueDelivery(id: string, nowMs: number): Promise<RequeueResult>;
 
@@ -174,6 +169,14 @@ export interface Store {
   /** Gives deliveries back without an attempt (all of this owner's when ids is omitted). */
   releaseLeases(owner: string, ids?: DeliveryId[]): Promise<void>;
   renewLeases(owner: string, leaseUntil: number): Promise<void>;
+  /**
+   * This owner is alive. Owners whose last heartbeat is older than staleAfterMs (by the database's
+   * clock) are dead: their leases are freed at once. Returns how many deliveries were freed.
+   * (SQLite is one process: nothing to do; a restart drops every lease.)
+   */
+  heartbeat(owner: string, staleAfterMs: number): Promise<number>;
+  /** This owner stops for good (graceful stop): forget its heartbeat. */
+  signOff(owner: string): Promise<void>;
   /** Pending deliveries (metrics). */
   countPending(): Promise<number>;
 }

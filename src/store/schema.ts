@@ -73,8 +73,17 @@ export interface AttemptsTable {
   started_at: number;
   duration_ms: number;
   status_code: number | null;
+  /** API.md §9: success | http_error | timeout | network_error | blocked. */
+  outcome: string;
   error: string | null;
   response_body: string | null;
+}
+
+/** PostgreSQL only: the processes that hold leases, and when each last said it was alive. */
+export interface LeaseOwnersTable {
+  owner: string;
+  heartbeat_at: number;
+  started_at: number;
 }
 
 export interface RateLimitsTable {
@@ -90,5 +99,6 @@ export interface Database {
   events: EventsTable;
   deliveries: DeliveriesTable;
   attempts: AttemptsTable;
+  lease_owners: LeaseOwnersTable;
   rate_limits: RateLimitsTable;
 }

@@ -18,7 +18,8 @@ import {
 import * as webhooks from './sql/webhooks.ts';
 import * as events from './sql/events.ts';
 import * as deliveries from './sql/deliveries.ts';
-import * as engine from './sql/engine.ts';
+import * as attempts from './sql/attempts.ts';
+import * as leases from './sql/leases.ts';
 
 export interface SqlDialect {
   readonly kind: 'sqlite' | 'postgres';
@@ -34,6 +35,11 @@ export interface SqlDialect {
   relaxedTransaction<T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
   /** Runs inside every transaction that changed a webhook (PostgreSQL: NOTIFY other processes). */
   onConfigWritten?(trx: Kysely<Database>): Promise<void>;
+  /** Several processes (PostgreSQL): the owner registry behind Store.heartbeat and signOff. */
+  owners?: {
+    heartbeat(db: Kysely<Database>, owner: string, staleAfterMs: number): Promise<number>;
+    signOff(db: Kysely<Database>, owner: string): Promise<void>;
+  };
   close(): Promise<void>;
 }
 
@@ -183,18 +189,26 @@ export class SqlStore implements Store {
   }
 
   recordAttempts(owner: string, records: AttemptRecord[]): Promise<void> {
-    return this.dialect.relaxedTransaction(this.db, (trx) => engine.recordAttempts(trx, owner, this.dialect.shard, records));
+    return this.dialect.relaxedTransaction(this.db, (trx) => attempts.recordAttempts(trx, owner, this.dialect.shard, records));
   }
 
   releaseLeases(owner: string, ids?: DeliveryId[]): Promise<void> {
-    return engine.releaseLeases(this.db, owner, ids);
+    return leases.releaseLeases(this.db, owner, ids);
   }
 
   renewLeases(owner: string, leaseUntil: number): Promise<void> {
-    return engine.renewLeases(this.db, owner, leaseUntil);
+    return leases.renewLeases(this.db, owner, leaseUntil);
+  }
+
+  async heartbeat(owner: string, staleAfterMs: number): Promise<number> {
+    return (await this.dialect.owners?.heartbeat(this.db, owner, staleAfterMs)) ?? 0;
+  }
+
+  async signOff(owner: string): Promise<void> {
+    await this.dialect.owners?.signOff(this.db, owner);
   }
 
   countPending(): Promise<number> {
-    return engine.countPending(this.db);
+    return deliveries.countPending(this.db);
   }
 }

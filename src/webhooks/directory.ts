@@ -60,7 +60,7 @@ export class WebhookDirectory {
         try {
           webhook = fromWebhookRow(row, this.box);
         } catch (error) {
-          this.log.error({ webhook_id: row.id, err: (error as Error).message }, 'cannot open webhook secrets (was HERALD_SECRET_KEY changed?)');
+          this.log.error({ webhook_id: row.id, err: error }, 'cannot open webhook secrets (was HERALD_SECRET_KEY changed?)');
           continue;
         }
         byId.set(webhook.id, webhook);

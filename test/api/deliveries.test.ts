@@ -64,6 +64,7 @@ describe('GET /v1/deliveries/{id}', () => {
     assert.match(attempt.started_at, ISO_UTC);
     assert.ok(Number.isInteger(attempt.duration_ms) && attempt.duration_ms >= 0);
     assert.equal(attempt.status_code, 500);
+    assert.equal(attempt.outcome, 'http_error');
     assert.equal(typeof attempt.error, 'string');
     assert.ok(attempt.error.length > 0);
     assert.ok(/^e+/.test(attempt.response_body), 'the response body is kept');
@@ -80,7 +81,22 @@ describe('GET /v1/deliveries/{id}', () => {
     assert.ok(Date.parse(row.delivered_at) >= Date.parse(row.created_at));
     const body = await detail(row.id);
     assert.equal(body.attempt_log[0].response_body, 'thanks');
+    assert.equal(body.attempt_log[0].outcome, 'success');
     assert.equal(body.attempt_log[0].error, null);
+  });
+
+  it('410 Gone is permanent: the delivery ends failed after one try, whatever retries are left', async () => {
+    const webhook = await webhookAnswering('gone', { status: 410, body: 'unsubscribed' }, { retry: { attempts: 5, delay_seconds: 1 } });
+    const row = await deliver(webhook);
+    assert.equal(row.status, 'failed');
+    assert.equal(row.attempts, 1);
+    assert.equal(row.status_code, 410);
+    assert.match(row.error, /410/);
+    const body = await detail(row.id);
+    assert.deepEqual(body.attempt_log.map((a: any) => [a.attempt, a.status_code, a.outcome]), [[1, 410, 'http_error']]);
+    assert.equal(r.requests.filter((req) => req.url.includes('as=gone')).length, 1, 'no retry was sent');
+    const stats = (await webhookNow(webhook.id)).stats;
+    assert.deepEqual([stats.total, stats.failed], [1, 1]);
   });
 
   it('an unknown id is 404 not_found', async () => {

@@ -34,6 +34,8 @@ function assertResult(body: any, verified: boolean, statusCode: number | null) {
   assert.equal(body.status_code, statusCode, JSON.stringify(body));
   assert.ok(body.error === null || typeof body.error === 'string');
   assert.ok(Number.isInteger(body.duration_ms) && body.duration_ms >= 0, JSON.stringify(body));
+  assert.ok(['success', 'http_error', 'timeout', 'network_error', 'blocked'].includes(body.outcome), JSON.stringify(body));
+  assert.equal(body.outcome === 'success', verified, JSON.stringify(body));
   if (verified) assert.equal(body.error, null);
   if (statusCode === null) assert.ok(typeof body.error === 'string' && body.error.length > 0, 'a failure without status says why');
 }

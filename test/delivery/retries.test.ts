@@ -47,10 +47,10 @@ describe('retries and receiver misbehaviour', () => {
     assert.equal(delivery.status_code, 200);
     assert.equal(delivery.error, null);
     assert.ok(delivery.delivered_at);
-    assert.deepEqual(detail.attempt_log.map((a: any) => [a.attempt, a.status_code, a.response_body]), [
-      [1, 503, 'busy'],
-      [2, 503, 'busy'],
-      [3, 200, 'thanks'],
+    assert.deepEqual(detail.attempt_log.map((a: any) => [a.attempt, a.status_code, a.outcome, a.response_body]), [
+      [1, 503, 'http_error', 'busy'],
+      [2, 503, 'http_error', 'busy'],
+      [3, 200, 'success', 'thanks'],
     ]);
     assert.match(detail.attempt_log[0].error, /503/);
     const gaps = r.requests.slice(1).map((req, i) => req.receivedAt - r.requests[i].receivedAt);
@@ -86,6 +86,7 @@ describe('retries and receiver misbehaviour', () => {
     assert.equal(delivery.status, 'failed');
     assert.equal(delivery.status_code, null);
     assert.match(delivery.error, /timeout/i);
+    assert.equal(detail.attempt_log[0].outcome, 'timeout');
     assert.ok(detail.attempt_log[0].duration_ms >= 900 && detail.attempt_log[0].duration_ms < 5000, `duration ${detail.attempt_log[0].duration_ms}`);
     assert.ok(Date.now() - started < 10_000);
   });
@@ -94,10 +95,11 @@ describe('retries and receiver misbehaviour', () => {
     const target = await receiver();
     const r = await receiver();
     r.respondWith(() => ({ status: 302, headers: { location: target.url } }));
-    const { delivery } = await deliverOnce(r.url);
+    const { delivery, detail } = await deliverOnce(r.url);
     assert.equal(delivery.status, 'failed');
     assert.equal(delivery.status_code, 302);
     assert.match(delivery.error, /redirect/i);
+    assert.equal(detail.attempt_log[0].outcome, 'http_error');
     assert.equal(target.requests.length, 0, 'the redirect target got nothing');
   });
 
@@ -108,6 +110,7 @@ describe('retries and receiver misbehaviour', () => {
     assert.equal(reset.delivery.status, 'failed');
     assert.equal(reset.delivery.status_code, null);
     assert.match(reset.delivery.error, /closed|reset|socket/i);
+    assert.equal(reset.detail.attempt_log[0].outcome, 'network_error');
 
     const closedPort = await new Promise<number>((resolve) => {
       const server = createServer().listen(0, '127.0.0.1', () => {
@@ -118,6 +121,7 @@ describe('retries and receiver misbehaviour', () => {
     const refused = await deliverOnce(`http://127.0.0.1:${closedPort}/hook`);
     assert.equal(refused.delivery.status, 'failed');
     assert.match(refused.delivery.error, /refused/i);
+    assert.equal(refused.detail.attempt_log[0].outcome, 'network_error');
   });
 
   it('keeps only 4 KiB of a huge answer and still finishes', async () => {
@@ -136,9 +140,10 @@ describe('retries and receiver misbehaviour', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as { port: number };
-      const { delivery } = await deliverOnce(`http://127.0.0.1:${port}/hook`);
+      const { delivery, detail } = await deliverOnce(`http://127.0.0.1:${port}/hook`);
       assert.equal(delivery.status, 'failed');
       assert.ok(delivery.error && delivery.error.length > 0);
+      assert.equal(detail.attempt_log[0].outcome, 'network_error');
     } finally {
       server.close();
     }

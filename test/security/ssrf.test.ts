@@ -6,7 +6,7 @@ import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
 import { eventually, startHerald, type Herald } from '../helpers/herald.ts';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
-import { createWebhook, deliveriesOf, sendEvent } from '../helpers/fixtures.ts';
+import { createWebhook, deliveriesOf, deliveryDetail, sendEvent } from '../helpers/fixtures.ts';
 
 const PRIVATE_URLS = [
   'http://127.0.0.1/hook',
@@ -85,8 +85,9 @@ describe('SSRF guard', () => {
     const permissive = await startHerald({ env: { HERALD_ALLOW_PRIVATE_TARGETS: 'true' } });
     let webhookId: string;
     try {
-      webhookId = (await createWebhook(permissive, { url: receiver.url.replace('127.0.0.1', hostname()), retry: { attempts: 0 } })).id;
-      await createWebhook(permissive, { url: receiver.url, name: 'literal', retry: { attempts: 0 } });
+      // Retries allowed: a blocked target is a permanent failure, so none are made.
+      webhookId = (await createWebhook(permissive, { url: receiver.url.replace('127.0.0.1', hostname()), retry: { attempts: 3, delay_seconds: 1 } })).id;
+      await createWebhook(permissive, { url: receiver.url, name: 'literal', retry: { attempts: 3, delay_seconds: 1 } });
     } finally {
       await permissive.stop();
     }
@@ -100,6 +101,9 @@ describe('SSRF guard', () => {
       for (const row of rows) {
         assert.equal(row.status_code, null);
         assert.match(row.error, /blocked/);
+        assert.equal(row.attempts, 1, 'blocked is permanent: no retries');
+        const detail = await deliveryDetail(strict, row.id);
+        assert.deepEqual(detail.attempt_log.map((a: any) => a.outcome), ['blocked']);
       }
       assert.ok(rows.some((r) => r.webhook_id === webhookId));
       assert.equal(receiver.requests.length, 0, 'nothing reached the private receiver');

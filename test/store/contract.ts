@@ -57,11 +57,21 @@ export function newEvent(webhookIds: string[], overrides: Partial<NewEvent> = {}
 }
 
 function attempt(deliveryId: DeliveryId, webhookId: string, n: number, next: AttemptRecord['next'], statusCode: number | null = 200): AttemptRecord {
-  const startedAt = Date.now();
+  const isSuccess = next.status === 'success';
   return {
     deliveryId,
     webhookId: webhookId as WebhookRow['id'],
-    attempt: { attempt: n, startedAt, durationMs: 5, statusCode, error: next.status === 'success' ? null : `HTTP ${statusCode}`, responseBody: 'ok' },
+    attempt: n,
+    result: {
+      verdict: isSuccess ? 'delivered' : next.status === 'failed' ? 'permanent' : 'retryable',
+      outcome: isSuccess ? 'success' : statusCode === null ? 'timeout' : 'http_error',
+      cause: statusCode === null ? 'timeout' : 'status',
+      statusCode,
+      error: isSuccess ? null : `HTTP ${statusCode}`,
+      responseBody: 'ok',
+      startedAt: Date.now(),
+      durationMs: 5,
+    },
     next,
   };
 }
@@ -254,6 +264,51 @@ export function storeContract(adapter: string, open: () => Promise<OpenedForTest
       const [row] = await store.deliveriesOfEvent(event.eventId);
       assert.deepEqual([row.status, row.error, row.webhookName], ['failed', 'webhook deleted', w.name]);
       assert.equal(await store.requeueDelivery(row.id, Date.now()), 'webhook_deleted');
+    });
+
+    it('keeps each attempt\'s outcome and reads attempts back in order', async () => {
+      const w = webhookRow();
+      await store.insertWebhook(w);
+      await store.ingest([newEvent([w.id])]);
+      const [d] = await claimAll('o', [w.id]);
+      const timedOut = attempt(d.id, w.id, 1, { status: 'pending', nextAttemptAt: Date.now() }, null);
+      timedOut.result = { ...timedOut.result, outcome: 'timeout', error: 'no response within 1 s (timeout)', responseBody: null };
+      await store.recordAttempts('o', [timedOut]);
+      const [again] = await claimAll('o', [w.id]);
+      await store.recordAttempts('o', [attempt(again.id, w.id, 2, { status: 'success' }, 200)]);
+      const attempts = await store.listAttempts(d.id);
+      assert.deepEqual(
+        attempts.map((a) => [a.attempt, a.outcome, a.statusCode, a.error, a.responseBody]),
+        [
+          [1, 'timeout', null, 'no response within 1 s (timeout)', null],
+          [2, 'success', 200, null, 'ok'],
+        ],
+      );
+    });
+
+    it('frees the leases of an owner whose heartbeat went silent (PostgreSQL; SQLite has one process)', async () => {
+      const w = webhookRow();
+      await store.insertWebhook(w);
+      const now = Date.now();
+      assert.equal(await store.heartbeat('dead', 60_000), 0);
+      assert.equal(await store.heartbeat('alive', 60_000), 0);
+      await store.ingest([newEvent([w.id], {}, { owner: 'dead', until: now + 60_000 }), newEvent([w.id], {}, { owner: 'alive', until: now + 60_000 })]);
+      assert.equal(await store.heartbeat('alive', 60_000), 0, 'nobody is silent for a minute yet');
+      assert.deepEqual(await claimAll('rescuer', [w.id]), [], 'both are leased');
+      if (store.kind === 'sqlite') {
+        assert.equal(await store.heartbeat('alive', 0), 0, 'embedded mode frees nothing: a restart drops every lease');
+        return;
+      }
+      // 'dead' stops beating; 'alive' goes on: with a threshold of 0 ms, 'dead' is silent as soon
+      // as the database clock moves on.
+      let freed = 0;
+      for (let i = 0; i < 100 && freed === 0; i++) freed = await store.heartbeat('alive', 0);
+      assert.equal(freed, 1, "only the silent owner's delivery is freed");
+      const taken = await claimAll('rescuer', [w.id]);
+      assert.equal(taken.length, 1);
+      assert.equal(await store.heartbeat('alive', 0), 0, 'a removed owner is not freed twice');
+      await store.signOff('alive');
+      await store.signOff('alive');
     });
 
     it('releases and renews leases by owner', async () => {

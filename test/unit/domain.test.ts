@@ -9,11 +9,16 @@ import { checkFilter, compileFilter } from '../../src/domain/filter.ts';
 describe('retry timing', () => {
   const policy = { attempts: 2, delaySeconds: 30, timeoutSeconds: 15 };
   it('retries after delaySeconds until 1 + attempts tries, then fails', () => {
-    assert.deepEqual(nextStep(false, 1, policy, 1000), { status: 'pending', nextAttemptAt: 31_000 });
-    assert.deepEqual(nextStep(false, 2, policy, 1000), { status: 'pending', nextAttemptAt: 31_000 });
-    assert.deepEqual(nextStep(false, 3, policy, 1000), { status: 'failed' });
-    assert.deepEqual(nextStep(true, 3, policy, 1000), { status: 'success' });
-    assert.deepEqual(nextStep(false, 1, { ...policy, attempts: 0 }, 0), { status: 'failed' });
+    assert.deepEqual(nextStep('retryable', 1, policy, 1000), { status: 'pending', nextAttemptAt: 31_000 });
+    assert.deepEqual(nextStep('retryable', 2, policy, 1000), { status: 'pending', nextAttemptAt: 31_000 });
+    assert.deepEqual(nextStep('retryable', 3, policy, 1000), { status: 'failed' });
+    assert.deepEqual(nextStep('delivered', 3, policy, 1000), { status: 'success' });
+    assert.deepEqual(nextStep('retryable', 1, { ...policy, attempts: 0 }, 0), { status: 'failed' });
+  });
+
+  it('ends a permanent failure at once, whatever tries the policy has left', () => {
+    assert.deepEqual(nextStep('permanent', 1, policy, 1000), { status: 'failed' });
+    assert.deepEqual(nextStep('permanent', 1, { ...policy, attempts: 10 }, 1000), { status: 'failed' });
   });
 });
 

@@ -2,7 +2,7 @@
 import { AppError, notFound, validationError, type FieldError } from '../../domain/errors.ts';
 import { isDeliveryId, isUuid, isWebhookId } from '../../domain/ids.ts';
 import { findEventType } from '../../catalog/index.ts';
-import type { Api, ApiDeps } from '../app.ts';
+import type { Api, ApiDeps } from '../deps.ts';
 import { decodeCursor, page, parseDateRange } from '../listing.ts';
 import { attemptOut, deliveryOut } from '../presenters.ts';
 import { DeliveryDetailOut, DeliveryListQuery, DeliveryOut, ErrorOut, IdParams, Page } from '../schemas.ts';

@@ -1,6 +1,6 @@
 // /v1/event-types: the catalog, for receivers' developers and the UI's pickers.
 import { CATALOG, FEEDS } from '../../catalog/index.ts';
-import type { Api } from '../app.ts';
+import type { Api } from '../deps.ts';
 import { ErrorOut, EventTypesOut } from '../schemas.ts';
 
 export function eventTypeRoutes(app: Api): void {

@@ -4,7 +4,7 @@ import { CATALOG, findEventType } from '../../catalog/index.ts';
 import { notFound, validationError, type FieldError } from '../../domain/errors.ts';
 import { isUuid } from '../../domain/ids.ts';
 import type { IngestItem } from '../../ingest/ingestor.ts';
-import type { Api, ApiDeps } from '../app.ts';
+import type { Api, ApiDeps } from '../deps.ts';
 import { deliveryOut, iso } from '../presenters.ts';
 import { BatchIn, BatchOut, ErrorOut, EventAccepted, EventIn, EventOut, IdParams } from '../schemas.ts';
 import { compileBody, mergeFieldErrors, toFieldErrors, withoutInvalid } from '../validation.ts';

@@ -1,5 +1,4 @@
 // /v1/webhooks: create, list, read, patch, delete, secret, rotate, test sends.
-import { randomUUID } from 'node:crypto';
 import Type from 'typebox';
 import { findEventType } from '../../catalog/index.ts';
 import { AppError, notFound, validationError, type FieldError } from '../../domain/errors.ts';
@@ -7,10 +6,9 @@ import { isWebhookId, newWebhookId } from '../../domain/ids.ts';
 import { ROTATION_OVERLAP_MS, type Webhook } from '../../domain/webhook.ts';
 import { NameTakenError } from '../../store/ports.ts';
 import { fromWebhookRow, toWebhookRow } from '../../webhooks/codec.ts';
-import { testSend } from '../../delivery/prepare.ts';
-import type { Api, ApiDeps } from '../app.ts';
+import type { Api, ApiDeps } from '../deps.ts';
 import { decodeCursor, page, parseDateRange } from '../listing.ts';
-import { webhookOut } from '../presenters.ts';
+import { testOut, webhookOut } from '../presenters.ts';
 import {
   ErrorOut,
   IdParams,
@@ -191,14 +189,11 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
     },
   );
 
-  function sendExample(webhook: Webhook, eventType: string) {
-    const type = findEventType(eventType);
-    if (!type) {
+  async function sendExample(webhook: Webhook, eventType: string) {
+    if (!findEventType(eventType)) {
       throw validationError([{ field: 'event_type', message: `event_type "${eventType}" is not in the catalog; GET /v1/event-types lists the valid ones` }]);
     }
-    const eventId = randomUUID();
-    const body = JSON.stringify({ ...type.example, event_id: eventId, event_timestamp: new Date().toISOString() });
-    return testSend(deps.sender, webhook, eventId, body);
+    return testOut(await deps.testSender.sendTest(webhook, eventType));
   }
 }
 

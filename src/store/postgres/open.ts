@@ -12,6 +12,7 @@ import { SqlStore, type SqlDialect } from '../sql-store.ts';
 import type { ClaimRequest, ClaimedDelivery } from '../ports.ts';
 import { loadBodies } from '../sql/claimed.ts';
 import { Notifier } from './notifier.ts';
+import { heartbeat, signOff } from './owners.ts';
 
 const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 const MIGRATION_LOCK = 72_657_011; // any constant shared by every Herald process
@@ -69,6 +70,7 @@ export async function openPostgresStore(url: string): Promise<PostgresStore> {
     onConfigWritten: async (trx) => {
       await sql`SELECT pg_notify(${CHANNELS.config}, '')`.execute(trx);
     },
+    owners: { heartbeat, signOff },
     close: async () => {
       await notifier.stop();
     },

@@ -1,9 +1,10 @@
 // Audit log queries (deliveries and their attempts) shared by both adapters.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { AttemptOutcome, RecordedAttempt } from '../../domain/attempt.ts';
 import { idFloor, type DeliveryId, type WebhookId } from '../../domain/ids.ts';
 import type { Database } from '../schema.ts';
-import type { AttemptRow, DeliveryQuery, DeliveryRow, DeliveryStatus, RequeueResult } from '../ports.ts';
-import { addStats } from './engine.ts';
+import type { DeliveryQuery, DeliveryRow, DeliveryStatus, RequeueResult } from '../ports.ts';
+import { addStats } from './stats.ts';
 
 type Db = Kysely<Database>;
 
@@ -71,7 +72,7 @@ export async function getDelivery(db: Db, id: string): Promise<(DeliveryRow & { 
   return row ? { ...toDeliveryRow(row), body: row.body } : undefined;
 }
 
-export async function listAttempts(db: Db, deliveryId: string): Promise<AttemptRow[]> {
+export async function listAttempts(db: Db, deliveryId: string): Promise<RecordedAttempt[]> {
   const rows = await db
     .selectFrom('attempts')
     .selectAll()
@@ -84,6 +85,7 @@ export async function listAttempts(db: Db, deliveryId: string): Promise<AttemptR
     startedAt: Number(r.started_at),
     durationMs: Number(r.duration_ms),
     statusCode: r.status_code === null ? null : Number(r.status_code),
+    outcome: r.outcome as AttemptOutcome,
     error: r.error,
     responseBody: r.response_body,
   }));
@@ -121,4 +123,14 @@ export async function failPendingOfWebhook(trx: Db, webhookId: string): Promise<
     .where('webhook_id', '=', webhookId)
     .where('status', '=', 'pending')
     .execute();
+}
+
+/** Pending deliveries (metrics). */
+export async function countPending(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('deliveries')
+    .select(sql<number>`COUNT(*)`.as('n'))
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -1,0 +1,129 @@
+// The engine's bookkeeping in one place: how many deliveries it holds, how many tries are in
+// flight, how many were sent but are not recorded yet, per webhook and in total, and the limits
+// that decide whether one more may be held or started. Time comes from the injected clock.
+import type { Clock } from '../domain/clock.ts';
+
+export interface CounterLimits {
+  /** Tries in flight at once, in total (HERALD_CONCURRENCY). */
+  concurrency: number;
+  /** Tries in flight at once per webhook (HERALD_WEBHOOK_CONCURRENCY). */
+  webhookConcurrency: number;
+  /** Deliveries held (reserved, queued or in flight) in total. */
+  maxHeld: number;
+  /** Deliveries held per webhook: enough to take a whole ingest batch. */
+  maxHeldPerWebhook: number;
+  /**
+   * Tries sent but not yet recorded, per webhook. A crash re-sends exactly these, so a slow store
+   * slows sending rather than widening the window of duplicates.
+   */
+  maxUnsettledPerWebhook: number;
+}
+
+export class DeliveryCounters {
+  readonly #held = new Map<string, number>();
+  readonly #active = new Map<string, number>();
+  readonly #unsettled = new Map<string, number>();
+  /** Start time of every try in flight, by try number. */
+  readonly #startedAt = new Map<number, number>();
+  #lastTry = 0;
+  #totalHeld = 0;
+
+  constructor(
+    readonly limits: CounterLimits,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The engine's only source of time. */
+  now(): number {
+    return this.clock();
+  }
+
+  get totalHeld(): number {
+    return this.#totalHeld;
+  }
+
+  get inFlight(): number {
+    return this.#startedAt.size;
+  }
+
+  held(webhookId: string): number {
+    return this.#held.get(webhookId) ?? 0;
+  }
+
+  unsettled(webhookId: string): number {
+    return this.#unsettled.get(webhookId) ?? 0;
+  }
+
+  // ---- holding: reserved at ingest, queued, or in flight ----
+
+  canHold(webhookId: string): boolean {
+    return this.#totalHeld < this.limits.maxHeld && this.held(webhookId) < this.limits.maxHeldPerWebhook;
+  }
+
+  /** How many due deliveries to claim per webhook: each its own room, the total room shared fairly. */
+  claimLimits(webhookIds: readonly string[]): Array<{ webhookId: string; limit: number }> {
+    const budget = this.limits.maxHeld - this.#totalHeld;
+    const withRoom = webhookIds
+      .map((webhookId) => ({ webhookId, room: this.limits.maxHeldPerWebhook - this.held(webhookId) }))
+      .filter((w) => w.room > 0);
+    if (budget <= 0 || withRoom.length === 0) return [];
+    const share = Math.max(1, Math.floor(budget / withRoom.length));
+    return withRoom.map((w) => ({ webhookId: w.webhookId, limit: Math.min(w.room, share) }));
+  }
+
+  hold(webhookId: string, count = 1): void {
+    adjust(this.#held, webhookId, count);
+    this.#totalHeld += count;
+  }
+
+  unhold(webhookId: string, count = 1): void {
+    this.hold(webhookId, -count);
+  }
+
+  // ---- tries ----
+
+  canStart(webhookId: string): boolean {
+    return (
+      this.inFlight < this.limits.concurrency &&
+      (this.#active.get(webhookId) ?? 0) < this.limits.webhookConcurrency &&
+      this.unsettled(webhookId) < this.limits.maxUnsettledPerWebhook
+    );
+  }
+
+  get hasFreeSlot(): boolean {
+    return this.inFlight < this.limits.concurrency;
+  }
+
+  /** A try begins: in flight, and unsettled until settle(). Returns its number for endTry(). */
+  startTry(webhookId: string): number {
+    const tryNumber = ++this.#lastTry;
+    this.#startedAt.set(tryNumber, this.clock());
+    adjust(this.#active, webhookId, 1);
+    adjust(this.#unsettled, webhookId, 1);
+    return tryNumber;
+  }
+
+  /** The try's HTTP exchange is over (its outcome may still be unrecorded). */
+  endTry(webhookId: string, tryNumber: number): void {
+    if (!this.#startedAt.delete(tryNumber)) return;
+    adjust(this.#active, webhookId, -1);
+  }
+
+  /** The try's outcome is written (or the delivery was given back without one). */
+  settle(webhookId: string): void {
+    adjust(this.#unsettled, webhookId, -1);
+  }
+
+  /** How long the oldest try in flight has been running, or null when none is. */
+  oldestInFlightMs(): number | null {
+    let oldest = Infinity;
+    for (const at of this.#startedAt.values()) oldest = Math.min(oldest, at);
+    return oldest === Infinity ? null : this.clock() - oldest;
+  }
+}
+
+function adjust(counts: Map<string, number>, key: string, delta: number): void {
+  const count = (counts.get(key) ?? 0) + delta;
+  if (count === 0) counts.delete(key);
+  else counts.set(key, count);
+}
