@@ -5,9 +5,12 @@
 import type { Clock } from '../domain/clock.ts';
 import type { Store } from '../store/ports.ts';
 
-/** How often a process says it is alive. */
+/** How often a process says it is alive (and looks for dead ones). */
 export const HEARTBEAT_INTERVAL_MS = 2_000;
-/** Silent this long (4 beats missed), a process counts as dead and its leases are freed. */
+/**
+ * Silent this long (4 beats missed), a process counts as dead even while its database session
+ * seems alive (a lost machine). A killed process is found sooner: its session ends with it.
+ */
 export const OWNER_STALE_MS = 8_000;
 
 export type LeaseStore = Pick<Store, 'renewLeases' | 'releaseLeases' | 'heartbeat' | 'signOff'>;
@@ -67,7 +70,10 @@ export class LeaseKeeper {
     if (this.#isBeating) return; // the last beat is still waiting for the database
     this.#isBeating = true;
     try {
-      const freed = await this.store.heartbeat(this.options.owner, this.options.ownerStaleMs ?? OWNER_STALE_MS);
+      const freed = await this.store.heartbeat(this.options.owner, {
+        intervalMs: this.options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS,
+        staleAfterMs: this.options.ownerStaleMs ?? OWNER_STALE_MS,
+      });
       if (freed > 0) {
         this.log.info({ freed }, 'freed the leases of a process that stopped answering; taking over its deliveries');
         this.onFreed();

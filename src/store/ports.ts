@@ -125,6 +125,13 @@ export interface AttemptRecord {
   next: NextStep;
 }
 
+export interface HeartbeatTiming {
+  /** How often the owner beats. */
+  intervalMs: number;
+  /** Silent this long, an owner is dead even if its session seems to live on. */
+  staleAfterMs: number;
+}
+
 export type RequeueResult = 'requeued' | 'not_found' | 'pending' | 'webhook_deleted';
 
 /** Thrown by insertWebhook / updateWebhook when another live webhook has the name. */
@@ -170,11 +177,12 @@ export interface Store {
   releaseLeases(owner: string, ids?: DeliveryId[]): Promise<void>;
   renewLeases(owner: string, leaseUntil: number): Promise<void>;
   /**
-   * This owner is alive. Owners whose last heartbeat is older than staleAfterMs (by the database's
-   * clock) are dead: their leases are freed at once. Returns how many deliveries were freed.
+   * This owner is alive. Owners found dead (PostgreSQL: their database session ended and they
+   * missed a beat, or they have not beaten for timing.staleAfterMs, by the database's clock) are
+   * removed and their leases freed at once. Returns how many deliveries were freed.
    * (SQLite is one process: nothing to do; a restart drops every lease.)
    */
-  heartbeat(owner: string, staleAfterMs: number): Promise<number>;
+  heartbeat(owner: string, timing: HeartbeatTiming): Promise<number>;
   /** This owner stops for good (graceful stop): forget its heartbeat. */
   signOff(owner: string): Promise<void>;
   /** Pending deliveries (metrics). */

@@ -84,6 +84,8 @@ export interface LeaseOwnersTable {
   owner: string;
   heartbeat_at: number;
   started_at: number;
+  /** Second key of the advisory lock its LISTEN session holds. */
+  session_key: number;
 }
 
 export interface RateLimitsTable {

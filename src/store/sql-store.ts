@@ -10,6 +10,7 @@ import {
   type ClaimRequest,
   type ClaimedDelivery,
   type DeliveryQuery,
+  type HeartbeatTiming,
   type NewEvent,
   type Store,
   type WebhookQuery,
@@ -37,7 +38,7 @@ export interface SqlDialect {
   onConfigWritten?(trx: Kysely<Database>): Promise<void>;
   /** Several processes (PostgreSQL): the owner registry behind Store.heartbeat and signOff. */
   owners?: {
-    heartbeat(db: Kysely<Database>, owner: string, staleAfterMs: number): Promise<number>;
+    heartbeat(db: Kysely<Database>, owner: string, timing: HeartbeatTiming): Promise<number>;
     signOff(db: Kysely<Database>, owner: string): Promise<void>;
   };
   close(): Promise<void>;
@@ -200,8 +201,8 @@ export class SqlStore implements Store {
     return leases.renewLeases(this.db, owner, leaseUntil);
   }
 
-  async heartbeat(owner: string, staleAfterMs: number): Promise<number> {
-    return (await this.dialect.owners?.heartbeat(this.db, owner, staleAfterMs)) ?? 0;
+  async heartbeat(owner: string, timing: HeartbeatTiming): Promise<number> {
+    return (await this.dialect.owners?.heartbeat(this.db, owner, timing)) ?? 0;
   }
 
   async signOff(owner: string): Promise<void> {

@@ -286,27 +286,29 @@ export function storeContract(adapter: string, open: () => Promise<OpenedForTest
       );
     });
 
-    it('frees the leases of an owner whose heartbeat went silent (PostgreSQL; SQLite has one process)', async () => {
+    it('frees the leases of an owner that stopped beating (PostgreSQL; SQLite has one process)', async () => {
       const w = webhookRow();
       await store.insertWebhook(w);
+      const calm = { intervalMs: 60_000, staleAfterMs: 60_000 };
       const now = Date.now();
-      assert.equal(await store.heartbeat('dead', 60_000), 0);
-      assert.equal(await store.heartbeat('alive', 60_000), 0);
+      assert.equal(await store.heartbeat('dead', calm), 0);
+      assert.equal(await store.heartbeat('alive', calm), 0);
       await store.ingest([newEvent([w.id], {}, { owner: 'dead', until: now + 60_000 }), newEvent([w.id], {}, { owner: 'alive', until: now + 60_000 })]);
-      assert.equal(await store.heartbeat('alive', 60_000), 0, 'nobody is silent for a minute yet');
+      assert.equal(await store.heartbeat('alive', calm), 0, 'nobody is silent for a minute yet');
       assert.deepEqual(await claimAll('rescuer', [w.id]), [], 'both are leased');
+      const impatient = { intervalMs: 60_000, staleAfterMs: 0 };
       if (store.kind === 'sqlite') {
-        assert.equal(await store.heartbeat('alive', 0), 0, 'embedded mode frees nothing: a restart drops every lease');
+        assert.equal(await store.heartbeat('alive', impatient), 0, 'embedded mode frees nothing: a restart drops every lease');
         return;
       }
-      // 'dead' stops beating; 'alive' goes on: with a threshold of 0 ms, 'dead' is silent as soon
-      // as the database clock moves on.
+      // 'dead' stops beating, 'alive' goes on: with staleAfterMs 0, 'dead' is stale as soon as the
+      // database clock moves on (its session lock looks alive: both beat through this one store).
       let freed = 0;
-      for (let i = 0; i < 100 && freed === 0; i++) freed = await store.heartbeat('alive', 0);
+      for (let i = 0; i < 100 && freed === 0; i++) freed = await store.heartbeat('alive', impatient);
       assert.equal(freed, 1, "only the silent owner's delivery is freed");
       const taken = await claimAll('rescuer', [w.id]);
       assert.equal(taken.length, 1);
-      assert.equal(await store.heartbeat('alive', 0), 0, 'a removed owner is not freed twice');
+      assert.equal(await store.heartbeat('alive', impatient), 0, 'a removed owner is not freed twice');
       await store.signOff('alive');
       await store.signOff('alive');
     });

@@ -1,4 +1,6 @@
 // One LISTEN connection per process. Reconnects on its own; while it is down, polling covers.
+// The same session holds this process's liveness lock (see owners.ts): when the process dies, the
+// database ends the session and the lock is gone at once.
 import pg from 'pg';
 
 export class Notifier {
@@ -10,6 +12,8 @@ export class Notifier {
   constructor(
     private readonly url: string,
     private readonly channels: readonly string[],
+    /** Runs on every (re)connected session after LISTEN (e.g. to take a session lock). */
+    private readonly onSession: (client: pg.Client) => Promise<void> = async () => {},
   ) {}
 
   on(channel: string, listener: () => void): void {
@@ -27,6 +31,7 @@ export class Notifier {
     client.on('end', () => this.#reconnect(client));
     await client.connect();
     for (const channel of this.channels) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    await this.onSession(client);
     this.#client = client;
   }
 

@@ -12,7 +12,7 @@ import { SqlStore, type SqlDialect } from '../sql-store.ts';
 import type { ClaimRequest, ClaimedDelivery } from '../ports.ts';
 import { loadBodies } from '../sql/claimed.ts';
 import { Notifier } from './notifier.ts';
-import { heartbeat, signOff } from './owners.ts';
+import { OwnerRegistry } from './owners.ts';
 
 const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 const MIGRATION_LOCK = 72_657_011; // any constant shared by every Herald process
@@ -55,7 +55,8 @@ export async function openPostgresStore(url: string): Promise<PostgresStore> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   pool.on('error', () => {}); // an idle client's error; the next query reports it
   await migrate(pool);
-  const notifier = new Notifier(url, [CHANNELS.work, CHANNELS.config]);
+  const owners = new OwnerRegistry();
+  const notifier = new Notifier(url, [CHANNELS.work, CHANNELS.config], owners.lockSession);
   await notifier.start();
   const dialect: SqlDialect = {
     kind: 'postgres',
@@ -70,7 +71,7 @@ export async function openPostgresStore(url: string): Promise<PostgresStore> {
     onConfigWritten: async (trx) => {
       await sql`SELECT pg_notify(${CHANNELS.config}, '')`.execute(trx);
     },
-    owners: { heartbeat, signOff },
+    owners,
     close: async () => {
       await notifier.stop();
     },
