@@ -1,6 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { request, withQuery, type Query } from './client';
-import { LIVE_LIST, POLL_LIST_MS } from './live';
+import { LIVE_LIST, pollUnlessRefused } from './live';
 import type { Delivery, DeliveryDetail, Page } from './types';
 
 export interface DeliveryListQuery extends Query {
@@ -23,7 +23,7 @@ export function useDeliveryList(query: DeliveryListQuery) {
     placeholderData: keepPreviousData,
     ...LIVE_LIST,
     // New rows appear and statuses change without Search; pending rows move faster.
-    refetchInterval: (q) => (q.state.data?.data.some((row) => row.status === 'pending') ? POLL_PENDING_MS : POLL_LIST_MS),
+    refetchInterval: (q) => pollUnlessRefused(q, q.state.data?.data.some((row) => row.status === 'pending') ? POLL_PENDING_MS : undefined),
   });
 }
 
