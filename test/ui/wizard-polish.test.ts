@@ -7,7 +7,7 @@ import { jwtVerify } from 'jose';
 import type { Browser, Page } from 'playwright-core';
 import { Webhook as SignatureVerifier } from 'standardwebhooks';
 import { startHerald, type Herald } from '../helpers/herald.ts';
-import { startReceiver, type Receiver } from '../helpers/receiver.ts';
+import { startReceiver, type ReceivedRequest, type Receiver } from '../helpers/receiver.ts';
 import { createWebhook } from './fixtures.ts';
 import { browserSkipReason, ensureUiBuilt, launchBrowser, openSession, screenshot, SCREENSHOT_DIR, signIn, unexpectedConsoleErrors } from './harness.ts';
 
@@ -28,6 +28,12 @@ async function itemBoxes(page: Page, label: string): Promise<{ label: Box; contr
     return { top: found.y, bottom: found.y + found.height, left: found.x, right: found.x + found.width, height: found.height };
   };
   return { label: await box('.ant-form-item-label'), control: await box('.ant-form-item-control') };
+}
+
+/** Does `secret` verify this request's Standard Webhooks signature? Throws if not. */
+function verifySignature(secret: string, request: ReceivedRequest): void {
+  const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)]));
+  new SignatureVerifier(secret).verify(request.body, headers);
 }
 
 async function pickAuth(page: Page, name: string): Promise<void> {
@@ -149,9 +155,7 @@ describe('admin UI: wizard polish', { skip: browserSkipReason() }, () => {
     const secret = await page.getByLabel('Secret', { exact: true }).inputValue();
     assert.match(secret, /^whsec_[A-Za-z0-9+/]{43}=$/, 'whsec_ + base64 of 32 random bytes');
     assert.equal(receiver.requests.length, before + 1);
-    const tested = receiver.requests.at(-1)!;
-    const headers = Object.fromEntries(Object.entries(tested.headers).map(([name, value]) => [name, String(value)]));
-    assert.doesNotThrow(() => new SignatureVerifier(secret).verify(tested.body, headers), 'the receiver verifies with the secret in the form');
+    assert.doesNotThrow(() => verifySignature(secret, receiver.requests.at(-1)!), 'the receiver verifies with the secret in the form');
     await screenshot(page, 'wizard-verify-generated-secret', { fullPage: true });
 
     // Verify again: the same secret, not a new one.
@@ -159,9 +163,7 @@ describe('admin UI: wizard polish', { skip: browserSkipReason() }, () => {
     await receiver.waitFor(before + 2);
     await page.getByText('Verified', { exact: true }).waitFor();
     assert.equal(await page.getByLabel('Secret', { exact: true }).inputValue(), secret);
-    const again = receiver.requests.at(-1)!;
-    const againHeaders = Object.fromEntries(Object.entries(again.headers).map(([name, value]) => [name, String(value)]));
-    assert.doesNotThrow(() => new SignatureVerifier(secret).verify(again.body, againHeaders));
+    assert.doesNotThrow(() => verifySignature(secret, receiver.requests.at(-1)!));
 
     const { webhook, shown } = await finishAndSave(page, herald, 'Signed hook');
     assert.equal(webhook.auth.type, 'signature');
@@ -182,9 +184,7 @@ describe('admin UI: wizard polish', { skip: browserSkipReason() }, () => {
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByText('Verified', { exact: true }).waitFor();
     assert.equal(await page.getByLabel('Secret', { exact: true }).inputValue(), '');
-    const tested = receiver.requests[before];
-    const headers = Object.fromEntries(Object.entries(tested.headers).map(([name, value]) => [name, String(value)]));
-    assert.doesNotThrow(() => new SignatureVerifier(secret).verify(tested.body, headers));
+    assert.doesNotThrow(() => verifySignature(secret, receiver.requests[before]));
     assert.deepEqual(unexpectedConsoleErrors(consoleErrors), []);
     await context.close();
   });

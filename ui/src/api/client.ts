@@ -93,7 +93,10 @@ function sentence(text: string): string {
   return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
-/** A 4xx: the request was refused for a reason the user can act on; trying again as it is will not help. */
+/**
+ * A 4xx: the request was refused for a reason the user can act on; sending it again as it is will not
+ * help. Not a timeout (408) or a rate limit (429): those pass on a later try.
+ */
 export function isRefusal(error: unknown): boolean {
-  return error instanceof ApiError && error.status >= 400 && error.status < 500;
+  return error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
 }
