@@ -1,8 +1,5 @@
 // buildApi(deps): the whole HTTP surface. It never listens; main.ts (or a test) does.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import Fastify, { LogController } from 'fastify';
-import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -15,10 +12,9 @@ import { deliveryRoutes } from './routes/deliveries.ts';
 import { eventTypeRoutes } from './routes/event-types.ts';
 import { eventRoutes } from './routes/events.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { uiRoutes } from './ui-routes.ts';
 
 export type { Api, ApiDeps, TestSender } from './deps.ts';
-
-const UI_PATHS = ['/', '/webhooks', '/webhooks/*', '/audit-logs', '/audit-logs/*', '/sign-in'];
 
 export async function buildApi(deps: ApiDeps): Promise<Api> {
   const app = Fastify({
@@ -70,15 +66,4 @@ function opsRoutes(app: Api, deps: ApiDeps): void {
     reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
   );
   if (!deps.isWorkerOnly) app.get('/openapi.json', hide, async () => app.swagger());
-}
-
-async function uiRoutes(app: Api, uiDir: string | undefined): Promise<void> {
-  const hide = { schema: { hide: true } };
-  if (!uiDir || !existsSync(join(uiDir, 'index.html'))) {
-    const page = '<!doctype html><title>Herald</title><p>The admin UI is not built. Run <code>npm run build:ui</code> (npm start does it) and restart.</p>';
-    for (const path of UI_PATHS) app.get(path, hide, async (_request, reply) => reply.type('text/html').send(page));
-    return;
-  }
-  await app.register(fastifyStatic, { root: uiDir, index: false, wildcard: false, prefix: '/', serve: true });
-  for (const path of UI_PATHS) app.get(path, hide, async (_request, reply) => reply.sendFile('index.html', { maxAge: 0 }));
 }

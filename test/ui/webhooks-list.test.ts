@@ -146,11 +146,15 @@ describe('admin UI: Webhooks list', { skip: browserSkipReason() }, () => {
     await page.getByLabel('End Date').click();
     await page.getByLabel('End Date').fill(day(0));
     await page.getByLabel('End Date').press('Enter');
-    // Enter submits the filters; an End Date before the Start Date is caught before any request.
-    await page.getByRole('alert').filter({ hasText: 'End Date is before Start Date' }).waitFor();
+    // Enter submits the filters; an End Date before the Start Date is not taken (see page-states.test.ts).
+    assert.equal(await page.getByLabel('End Date').inputValue(), '');
+    assert.equal(new URL(page.url()).searchParams.get('end_date'), null);
     await startDate.click();
     await startDate.fill(day(0));
     await startDate.press('Enter');
+    await page.getByLabel('End Date').click();
+    await page.getByLabel('End Date').fill(day(0));
+    await page.getByLabel('End Date').press('Enter');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.waitForURL((url) => url.searchParams.get('start_date') === day(0) && url.searchParams.get('end_date') === day(0));
     await row(page, 'CRM sync').waitFor();

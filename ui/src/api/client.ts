@@ -79,8 +79,24 @@ function toApiError(status: number, body: unknown): ApiError {
   return new ApiError(status, `http_${status}`, `Herald answered HTTP ${status}.`);
 }
 
+/** The API's own message and, when it names fields, each field's reason (e.g. why a date range was refused). */
 export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
+  if (error instanceof ApiError) {
+    const reasons = error.details.map((detail) => detail.message).filter((reason) => reason && !error.message.includes(reason));
+    return [error.message, ...reasons].map(sentence).join(' ');
+  }
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+/**
+ * A 4xx: the request was refused for a reason the user can act on; sending it again as it is will not
+ * help. Not a timeout (408) or a rate limit (429): those pass on a later try.
+ */
+export function isRefusal(error: unknown): boolean {
+  return error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
 }

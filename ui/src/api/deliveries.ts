@@ -1,5 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { request, withQuery, type Query } from './client';
+import { LIVE_LIST, pollUnlessRefused } from './live';
 import type { Delivery, DeliveryDetail, Page } from './types';
 
 export interface DeliveryListQuery extends Query {
@@ -20,8 +21,9 @@ export function useDeliveryList(query: DeliveryListQuery) {
     queryKey: ['deliveries', 'list', query],
     queryFn: () => request<Page<Delivery>>('GET', withQuery('/deliveries', query)),
     placeholderData: keepPreviousData,
-    // Keep pending rows moving without a manual refresh.
-    refetchInterval: (q) => (q.state.data?.data.some((row) => row.status === 'pending') ? POLL_PENDING_MS : false),
+    ...LIVE_LIST,
+    // New rows appear and statuses change without Search; pending rows move faster.
+    refetchInterval: (q) => pollUnlessRefused(q, q.state.data?.data.some((row) => row.status === 'pending') ? POLL_PENDING_MS : undefined),
   });
 }
 

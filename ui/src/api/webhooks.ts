@@ -1,5 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { request, withQuery, type Query } from './client';
+import { LIVE_LIST } from './live';
 import type { Page, TestResult, Webhook, WebhookIn } from './types';
 
 export interface WebhookListQuery extends Query {
@@ -23,6 +24,7 @@ export function useWebhookList(query: WebhookListQuery) {
     queryKey: webhookKeys.list(query),
     queryFn: () => request<Page<Webhook>>('GET', withQuery('/webhooks', query)),
     placeholderData: keepPreviousData,
+    ...LIVE_LIST,
   });
 }
 

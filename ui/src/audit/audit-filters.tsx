@@ -52,10 +52,10 @@ export function AuditFilters({ applied, onSearch }: { applied: AuditFilterValues
       }}
     >
       <FilterField id="audit-start-date" label="Start Date">
-        <DayPicker id="audit-start-date" value={draft.start_date} onChange={(start_date) => set({ start_date })} />
+        <DayPicker id="audit-start-date" value={draft.start_date} maxDay={draft.end_date} onChange={(start_date) => set({ start_date })} />
       </FilterField>
       <FilterField id="audit-end-date" label="End Date">
-        <DayPicker id="audit-end-date" value={draft.end_date} onChange={(end_date) => set({ end_date })} />
+        <DayPicker id="audit-end-date" value={draft.end_date} minDay={draft.start_date} onChange={(end_date) => set({ end_date })} />
       </FilterField>
       <FilterField id="audit-webhook" label="Select Webhook">
         <Select

@@ -36,7 +36,12 @@ export function AuditLogsPage({ query }: { query: URLSearchParams }) {
         <AuditFilters key={filterKey} applied={filters} onSearch={search} />
       </div>
       {list.isError && !list.data ? (
-        <ErrorState error={list.error} what="the audit logs" onRetry={() => list.refetch()} />
+        <ErrorState
+          error={list.error}
+          what="the audit logs"
+          onRetry={() => list.refetch()}
+          fix={hasFilters && <Button onClick={() => navigate('/audit-logs')}>Clear filters</Button>}
+        />
       ) : (
         <>
           <DeliveryTable

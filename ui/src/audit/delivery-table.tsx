@@ -76,7 +76,8 @@ export function DeliveryTable(props: { rows: Delivery[]; isLoading: boolean; emp
       scroll={{ x: 1200 }}
       rowClassName="clickable-row"
       onRow={(delivery) => ({ onClick: () => props.onOpen(delivery.id) })}
-      locale={{ emptyText: props.empty }}
+      // While loading, the spinner alone: no "nothing here yet" under it.
+      locale={{ emptyText: props.isLoading ? <div className="table-loading" /> : props.empty }}
     />
   );
 }

@@ -11,13 +11,26 @@ export function FilterField({ id, label, children }: { id: string; label: string
   );
 }
 
+interface DayPickerProps {
+  id: string;
+  value: string;
+  onChange: (day: string) => void;
+  /** Days before `minDay` / after `maxDay` (YYYY-MM-DD) cannot be picked: an End Date before the Start Date. */
+  minDay?: string;
+  maxDay?: string;
+}
+
 /** A calendar day as YYYY-MM-DD (local), or '' for none. */
-export function DayPicker({ id, value, onChange }: { id: string; value: string; onChange: (day: string) => void }) {
+export function DayPicker({ id, value, onChange, minDay, maxDay }: DayPickerProps) {
   return (
     <DatePicker
       id={id}
       value={value ? dayjs(value) : null}
       onChange={(day) => onChange(day ? day.format('YYYY-MM-DD') : '')}
+      disabledDate={(day) => {
+        const text = day.format('YYYY-MM-DD');
+        return Boolean((minDay && text < minDay) || (maxDay && text > maxDay));
+      }}
       format="YYYY-MM-DD"
       placeholder="YYYY-MM-DD"
       style={{ width: 150 }}

@@ -43,10 +43,10 @@ export function WebhookFilters({ applied, onSearch }: { applied: WebhookFilterVa
       }}
     >
       <FilterField id="webhooks-start-date" label="Start Date">
-        <DayPicker id="webhooks-start-date" value={draft.start_date} onChange={(start_date) => set({ start_date })} />
+        <DayPicker id="webhooks-start-date" value={draft.start_date} maxDay={draft.end_date} onChange={(start_date) => set({ start_date })} />
       </FilterField>
       <FilterField id="webhooks-end-date" label="End Date">
-        <DayPicker id="webhooks-end-date" value={draft.end_date} onChange={(end_date) => set({ end_date })} />
+        <DayPicker id="webhooks-end-date" value={draft.end_date} minDay={draft.start_date} onChange={(end_date) => set({ end_date })} />
       </FilterField>
       <FilterField id="webhooks-name" label="Name">
         <Input

@@ -83,7 +83,8 @@ export function WebhookTable(props: { rows: Webhook[]; isLoading: boolean; empty
       size="middle"
       tableLayout="fixed"
       scroll={{ x: 1180 }}
-      locale={{ emptyText: props.empty }}
+      // While loading, the spinner alone: no "nothing here yet" under it.
+      locale={{ emptyText: props.isLoading ? <div className="table-loading" /> : props.empty }}
     />
   );
 }

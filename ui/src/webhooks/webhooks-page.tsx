@@ -32,7 +32,12 @@ export function WebhooksPage({ query }: { query: URLSearchParams }) {
         </Button>
       </div>
       {list.isError && !list.data ? (
-        <ErrorState error={list.error} what="webhooks" onRetry={() => list.refetch()} />
+        <ErrorState
+          error={list.error}
+          what="webhooks"
+          onRetry={() => list.refetch()}
+          fix={hasFilters && <Button onClick={() => navigate('/webhooks')}>Clear filters</Button>}
+        />
       ) : (
         <>
           <WebhookTable

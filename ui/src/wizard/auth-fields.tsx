@@ -1,8 +1,10 @@
+import type { ReactNode } from 'react';
 import { Button, Form, Input, Space, type FormRule } from 'antd';
 import type { AuthType, Webhook } from '../api/types';
-import { generateSigningSecret } from './wizard-values';
+import { generateJwtSecret, generateSigningSecret } from './wizard-values';
 
 const SIGNATURE_SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
+const SECRET_ID = 'auth_secret';
 
 /** The fields the chosen authentication needs: JWT secret; user name and password; signing secret. */
 export function AuthFields({ original }: { original?: Webhook }) {
@@ -11,18 +13,19 @@ export function AuthFields({ original }: { original?: Webhook }) {
   // Secrets are never echoed: when editing, an empty secret keeps the saved one.
   const keepsSaved = Boolean(original && original.auth.type === type);
   const hint = original?.auth.secret_hint;
+  const keepText = `Leave empty to keep the saved secret (${hint ?? 'hidden'}).`;
   const required = (message: string): FormRule[] => (keepsSaved ? [] : [{ required: true, whitespace: true, message }]);
 
   if (type === 'jwt') {
     return (
-      <Form.Item
-        label="Secret"
-        name={['auth', 'secret']}
-        rules={required('Enter the JWT secret.')}
-        extra={keepsSaved ? `Leave empty to keep the saved secret (${hint ?? 'hidden'}).` : 'Requests carry a Bearer JWT (HS256) signed with this secret.'}
+      <SecretField
+        isRequired={!keepsSaved}
+        rules={required('Enter the JWT secret, or press Generate.')}
+        generate={generateJwtSecret}
+        extra={keepsSaved ? keepText : 'Requests carry a Bearer JWT (HS256) signed with this secret. It is shown once more after Save.'}
       >
-        <Input.Password autoComplete="new-password" />
-      </Form.Item>
+        <Input.Password id={SECRET_ID} autoComplete="new-password" />
+      </SecretField>
     );
   }
   if (type === 'basic') {
@@ -44,29 +47,33 @@ export function AuthFields({ original }: { original?: Webhook }) {
   }
   if (type === 'signature') {
     return (
-      <Form.Item
-        label="Secret"
-        htmlFor="auth_secret"
+      <SecretField
+        rules={[{ pattern: SIGNATURE_SECRET, message: 'Use whsec_ followed by base64, or press Generate.' }]}
+        generate={generateSigningSecret}
         extra={
           keepsSaved
-            ? `Leave empty to keep the saved secret (${hint ?? 'hidden'}).`
-            : 'Standard Webhooks signing secret (whsec_…). Leave empty and Herald generates one; it is shown after Save.'
+            ? keepText
+            : 'Standard Webhooks signing secret (whsec_…). Left empty, one is generated: by Verify (and kept here) or by Herald on Save. It is shown after Save.'
         }
       >
-        <Space.Compact style={{ width: '100%' }}>
-          <Form.Item
-            name={['auth', 'secret']}
-            noStyle
-            rules={[{ pattern: SIGNATURE_SECRET, message: 'Use whsec_ followed by base64, or press Generate.' }]}
-          >
-            <Input id="auth_secret" autoComplete="off" className="mono" />
-          </Form.Item>
-          <Button onClick={() => form.setFields([{ name: ['auth', 'secret'], value: generateSigningSecret(), errors: [] }])}>
-            Generate
-          </Button>
-        </Space.Compact>
-      </Form.Item>
+        <Input id={SECRET_ID} autoComplete="off" className="mono" />
+      </SecretField>
     );
   }
   return null;
+}
+
+/** auth.secret with a Generate button beside it (random bytes from the browser's crypto). */
+function SecretField(props: { rules: FormRule[]; generate: () => string; extra: ReactNode; isRequired?: boolean; children: ReactNode }) {
+  const form = Form.useFormInstance();
+  return (
+    <Form.Item label="Secret" htmlFor={SECRET_ID} required={props.isRequired} extra={props.extra}>
+      <Space.Compact style={{ width: '100%' }}>
+        <Form.Item name={['auth', 'secret']} noStyle rules={props.rules}>
+          {props.children}
+        </Form.Item>
+        <Button onClick={() => form.setFields([{ name: ['auth', 'secret'], value: props.generate(), errors: [] }])}>Generate</Button>
+      </Space.Compact>
+    </Form.Item>
+  );
 }

@@ -19,7 +19,13 @@ function validateFilter(_: unknown, text: string | undefined): Promise<void> {
   return Promise.reject(new Error('The filter must be a JSON object, e.g. {"data.badge_id": {"$in": ["B-1"]}}.'));
 }
 
-/** Step 2: feeds and event types, the example payload, and the optional filter. */
+/**
+ * The form's horizontal layout gives labels a fixed 200 px width; in a vertical item that flex basis
+ * would become the label's height, so these items size their label to its text.
+ */
+const STACKED_LABEL = { flex: 'none' } as const;
+
+/** Step 2: feeds and event types, the example payload, and the optional filter (below the picker on narrow screens). */
 export function EventsStep() {
   const form = Form.useFormInstance();
   const catalog = useEventTypes();
@@ -34,10 +40,11 @@ export function EventsStep() {
   };
 
   return (
-    <Row gutter={24}>
-      <Col span={14}>
+    <Row gutter={[24, 16]}>
+      <Col xs={24} lg={14}>
         <Form.Item
           layout="vertical"
+          labelCol={STACKED_LABEL}
           label="Event Types"
           name="event_types"
           rules={[{ type: 'array', min: 1, required: true, message: 'Select at least one event type.' }]}
@@ -45,10 +52,11 @@ export function EventsStep() {
           <EventPicker catalog={catalog.data} />
         </Form.Item>
       </Col>
-      <Col span={10}>
+      <Col xs={24} lg={10}>
         <ExamplePayload catalog={catalog.data} selected={selected} />
         <Form.Item
           layout="vertical"
+          labelCol={STACKED_LABEL}
           label="Filter"
           name="filter_text"
           rules={[{ validator: validateFilter }]}

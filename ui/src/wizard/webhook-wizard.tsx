@@ -13,7 +13,7 @@ import { EndpointStep } from './endpoint-step';
 import { EventsStep } from './events-step';
 import { RetriesStep } from './retries-step';
 import { SecretNotice } from './secret-notice';
-import { isAuthChanged, toCreateBody, toPatchBody, type WizardValues } from './wizard-values';
+import { isAuthChanged, isFormChanged, toCreateBody, toPatchBody, type WizardValues } from './wizard-values';
 
 interface WizardProps {
   initialValues: WizardValues;
@@ -98,6 +98,19 @@ export function WebhookWizard({ initialValues, original }: WizardProps) {
     });
   };
 
+  // Cancel throws away what was typed: ask first, unless nothing changed.
+  const onCancel = () => {
+    if (!isFormChanged(form.getFieldsValue(true), initialValues)) return navigate('/webhooks');
+    modal.confirm({
+      title: original ? `Discard your changes to ${original.name}?` : 'Discard this new webhook?',
+      content: original ? 'The saved webhook stays as it was.' : 'Nothing you entered is saved.',
+      okText: 'Discard',
+      okButtonProps: { danger: true },
+      cancelText: 'Keep editing',
+      onOk: () => navigate('/webhooks'),
+    });
+  };
+
   const stepStatus = (index: number) => (index === step ? 'process' : index < step ? 'finish' : 'wait');
   return (
     <Form<WizardValues>
@@ -125,7 +138,7 @@ export function WebhookWizard({ initialValues, original }: WizardProps) {
         <RetriesStep />
       </div>
       <div className="wizard-footer">
-        <Button onClick={() => navigate('/webhooks')}>Cancel</Button>
+        <Button onClick={onCancel}>Cancel</Button>
         <Space>
           {step > 0 && <Button onClick={() => setStep(step - 1)}>Back</Button>}
           {step < STEP_TITLES.length - 1 && (

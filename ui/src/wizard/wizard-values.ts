@@ -134,8 +134,34 @@ export function toPatchBody(values: WizardValues, original: Webhook): Partial<We
   return body;
 }
 
-/** 24+ random bytes as `whsec_<base64>`, the Standard Webhooks secret format. */
+function randomBase64(byteCount: number): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(byteCount));
+  return btoa(String.fromCharCode(...bytes));
+}
+
+/** 32 random bytes as `whsec_<base64>`, the Standard Webhooks secret format. */
 export function generateSigningSecret(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return `whsec_${btoa(String.fromCharCode(...bytes))}`;
+  return `whsec_${randomBase64(32)}`;
+}
+
+/** 32 random bytes as base64url (43 characters): an HS256 key, as Herald's API would make one. */
+export function generateJwtSecret(): string {
+  return randomBase64(32).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** Has the user changed anything? Empty strings, null and missing fields count as the same. */
+export function isFormChanged(current: unknown, initial: unknown): boolean {
+  return JSON.stringify(comparable(current)) !== JSON.stringify(comparable(initial));
+}
+
+function comparable(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(comparable);
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .map(([key, item]) => [key, comparable(item)] as const)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b));
+    return Object.fromEntries(entries);
+  }
+  return value === '' || value === null ? undefined : value;
 }
