@@ -22,6 +22,8 @@ export interface HeraldProcess {
 
 export interface HeraldGroup {
   processes: HeraldProcess[];
+  /** The processes whose CPU the measured window reports, by name; default: the Herald processes. */
+  cpuPids?: Record<string, number>;
   /** Mark the measured window: under `onProfile`, each process is CPU-profiled for just that window. */
   beginMeasure(): Promise<void>;
   endMeasure(): Promise<void>;
@@ -131,25 +133,7 @@ async function startOne(options: HeraldOptions, databaseUrl: string): Promise<St
     });
   });
 
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const herald: HeraldProcess = {
-    baseUrl,
-    apiKey: API_KEY,
-    pid: child.pid!,
-    async api(method, path, body) {
-      const response = await request(baseUrl + path, {
-        method: method as 'GET',
-        dispatcher: heraldAgent,
-        headers: {
-          authorization: `Bearer ${API_KEY}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      const text = await response.body.text();
-      return { status: response.statusCode, body: text ? JSON.parse(text) : undefined };
-    },
-  };
+  const herald = httpProcess(`http://127.0.0.1:${port}`, API_KEY, child.pid!);
   const stop = async () => {
     if (child.exitCode !== null) return;
     child.kill('SIGTERM');
@@ -161,6 +145,28 @@ async function startOne(options: HeraldOptions, databaseUrl: string): Promise<St
   const inspectorUrl = /Debugger listening on (ws:\/\/\S+)/.exec(output)?.[1];
   if (options.onProfile && !inspectorUrl) throw new Error(`Herald ${child.pid} did not open an inspector:\n${output}`);
   return { herald, stop, inspectorUrl };
+}
+
+/** The harness's handle on a process serving Herald's API (Herald, or a baseline speaking the same API). */
+export function httpProcess(baseUrl: string, apiKey: string, pid: number): HeraldProcess {
+  return {
+    baseUrl,
+    apiKey,
+    pid,
+    async api(method, path, body) {
+      const response = await request(baseUrl + path, {
+        method: method as 'GET',
+        dispatcher: heraldAgent,
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await response.body.text();
+      return { status: response.statusCode, body: text ? JSON.parse(text) : undefined };
+    },
+  };
 }
 
 async function createDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
