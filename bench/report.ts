@@ -92,7 +92,7 @@ export function formatTable(machine: Machine, command: string, rows: Row[]): str
     `herald: ${machine.herald}`,
     `command: ${command}`,
     '',
-    '| | scenario | result | vs (a) | vs (f) | target | | CPU cores used: Herald or the BullMQ dispatcher (main thread / busiest other thread) + Redis · receiver · load generator · other · machine busy |',
+    '| | scenario | result | vs (a) | vs (f) | target | | CPU cores used: Herald or the BullMQ dispatcher (main thread / busiest other thread) + Redis · receiver · load generator · other · machine busy · CPU per delivery of Herald or dispatcher + Redis |',
     '|---|---|--:|--:|--:|---|---|---|',
     ...rows.map((r) => {
       const result = r.display ?? `${number(r.value, r.unit === 'ms' ? 1 : 0)} ${r.unit}`;
@@ -101,7 +101,7 @@ export function formatTable(machine: Machine, command: string, rows: Row[]): str
       const verdict = (isMet: boolean | undefined) => (isMet === undefined ? [] : [isMet ? 'pass' : '**miss**']);
       const targets = [r.target, r.baselineTarget].filter((t) => t !== undefined).join(' · ');
       const verdicts = [...verdict(r.isMet), ...verdict(r.baselineIsMet)].join(' · ');
-      return `| ${r.id} | ${r.scenario} | ${result} | ${ratio} | ${vsBaseline} | ${targets} | ${verdicts} | ${formatCpu(r.cpu)} |`;
+      return `| ${r.id} | ${r.scenario} | ${result} | ${ratio} | ${vsBaseline} | ${targets} | ${verdicts} | ${formatCpu(r.cpu)}${formatCpuPerDelivery(r)} |`;
     }),
   ];
   return lines.join('\n');
@@ -115,6 +115,20 @@ function formatCpu(cpu: CpuUse | undefined): string {
     .join(' + ');
   const redis = cpu.cores.redis === undefined ? '' : ` + Redis ${cpu.cores.redis.toFixed(2)}`;
   return `${herald || '–'}${redis} · ${cpu.cores.receiver.toFixed(2)} · ${cpu.cores.harness.toFixed(2)} · ${cpu.otherCores.toFixed(2)} · ${Math.round(cpu.machineBusy * 100)}%`;
+}
+
+/** Herald's (or the dispatcher's plus Redis's) CPU time per delivery: the figure the shared machine's noise disturbs least. */
+export function cpuPerDeliveryUs(row: Row): number | undefined {
+  if (!row.cpu || row.unit !== 'deliveries/s' || !(row.value > 0)) return undefined;
+  const cores = Object.entries(row.cpu.cores)
+    .filter(([name]) => (name.startsWith('herald') || name === 'dispatcher' || name === 'redis') && !name.endsWith(' thread'))
+    .reduce((sum, [, c]) => sum + c, 0);
+  return (cores * 1e6) / row.value;
+}
+
+function formatCpuPerDelivery(row: Row): string {
+  const us = cpuPerDeliveryUs(row);
+  return us === undefined ? '' : ` · ${number(us)} µs`;
 }
 
 export function writeJson(path: string, content: unknown): void {
