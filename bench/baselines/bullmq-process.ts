@@ -1,9 +1,9 @@
 // Starts baseline (f) the way herald-process.ts starts Herald: a fresh Redis of its own (see
 // redis-server.ts) and the BullMQ dispatcher (bullmq-dispatcher.ts) as a child process, handed to
 // the scenarios as a `StartHeralds`, so that (f) runs the very same scenario code as (b).
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { startChild } from '../child.ts';
 import { httpProcess, type StartHeralds } from '../herald-process.ts';
 import { startRedis, type AppendFsync } from './redis-server.ts';
 
@@ -29,42 +29,23 @@ export function bullmqStarter(options: BullmqOptions): StartHeralds {
     if (processCount !== 1) throw new Error('the BullMQ baseline runs one dispatcher process');
     const redis = await startRedis(options.appendfsync);
     options.onRedisVersion?.(redis.version);
-    const child = spawn(process.execPath, ['--import', 'tsx', DISPATCHER], {
+    const child = startChild('the BullMQ dispatcher', process.execPath, ['--import', 'tsx', DISPATCHER], {
       cwd: ROOT,
       env: { ...process.env, PORT: '0', REDIS_PORT: String(redis.port), HERALD_API_KEY: API_KEY, HERALD_WEBHOOK_CONCURRENCY: String(options.concurrency) },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
-    child.stderr.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const stop = async () => {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-        const code = await exited;
-        clearTimeout(timer);
-        if (code !== 0) console.error(`bench: the BullMQ dispatcher ${child.pid} exited with ${code}\n${output.slice(-2000)}`);
+      if (!child.hasExited()) {
+        const code = await child.stop(30_000);
+        if (code !== 0) console.error(`bench: the BullMQ dispatcher ${child.pid} exited with ${code}\n${child.output().slice(-2000)}`);
       }
       await redis.stop();
     };
     let port: number;
     try {
-      port = await new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`the BullMQ dispatcher did not start within 60 s:\n${output}`)), 60_000);
-        const check = () => {
-          const match = /listening on port (\d+)/.exec(output);
-          if (!match) return;
-          clearTimeout(timer);
-          child.stdout.off('data', check);
-          resolve(Number(match[1]));
-        };
-        child.stdout.on('data', check);
-        void exited.then((code) => {
-          clearTimeout(timer);
-          reject(new Error(`the BullMQ dispatcher exited with ${code} before it listened:\n${output}`));
-        });
-      });
+      port = await child.waitFor((output) => {
+        const match = /listening on port (\d+)/.exec(output);
+        return match ? Number(match[1]) : undefined;
+      }, 60_000);
     } catch (error) {
       await stop();
       throw error;
