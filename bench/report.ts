@@ -19,6 +19,8 @@ export interface Row {
   isMet?: boolean;
   /** Of the faster BullMQ baseline (f) with the same ingest mode. */
   vsBaseline?: number;
+  /** The same baseline's CPU time per delivery over this row's (above 1: Herald uses less). */
+  vsBaselineCpu?: number;
   baselineTarget?: string;
   baselineIsMet?: boolean;
   cpu?: CpuUse;
@@ -97,7 +99,8 @@ export function formatTable(machine: Machine, command: string, rows: Row[]): str
     ...rows.map((r) => {
       const result = r.display ?? `${number(r.value, r.unit === 'ms' ? 1 : 0)} ${r.unit}`;
       const ratio = r.ratio === undefined ? '' : `${Math.round(r.ratio * 100)}%`;
-      const vsBaseline = r.vsBaseline === undefined ? '' : `${number(r.vsBaseline, 2)}×`;
+      const cpuRatio = r.vsBaselineCpu === undefined ? '' : ` (CPU ${number(r.vsBaselineCpu, 2)}×)`;
+      const vsBaseline = r.vsBaseline === undefined ? '' : `${number(r.vsBaseline, 2)}×${cpuRatio}`;
       const verdict = (isMet: boolean | undefined) => (isMet === undefined ? [] : [isMet ? 'pass' : '**miss**']);
       const targets = [r.target, r.baselineTarget].filter((t) => t !== undefined).join(' · ');
       const verdicts = [...verdict(r.isMet), ...verdict(r.baselineIsMet)].join(' · ');
@@ -118,16 +121,16 @@ function formatCpu(cpu: CpuUse | undefined): string {
 }
 
 /** Herald's (or the dispatcher's plus Redis's) CPU time per delivery: the figure the shared machine's noise disturbs least. */
-export function cpuPerDeliveryUs(row: Row): number | undefined {
-  if (!row.cpu || row.unit !== 'deliveries/s' || !(row.value > 0)) return undefined;
-  const cores = Object.entries(row.cpu.cores)
+export function cpuPerDeliveryUs(cpu: CpuUse | undefined, deliveriesPerSecond: number): number | undefined {
+  if (!cpu || !(deliveriesPerSecond > 0)) return undefined;
+  const cores = Object.entries(cpu.cores)
     .filter(([name]) => (name.startsWith('herald') || name === 'dispatcher' || name === 'redis') && !name.endsWith(' thread'))
     .reduce((sum, [, c]) => sum + c, 0);
-  return (cores * 1e6) / row.value;
+  return (cores * 1e6) / deliveriesPerSecond;
 }
 
 function formatCpuPerDelivery(row: Row): string {
-  const us = cpuPerDeliveryUs(row);
+  const us = row.unit === 'deliveries/s' ? cpuPerDeliveryUs(row.cpu, row.value) : undefined;
   return us === undefined ? '' : ` · ${number(us)} µs`;
 }
 
