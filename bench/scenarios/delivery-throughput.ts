@@ -75,6 +75,9 @@ export async function deliveryThroughput(startHeralds: StartHeralds, receiver: R
       throw new Error(`${missing.length} webhooks did not get exactly ${options.events} distinct events, e.g. ${missing[0]}: ${JSON.stringify(summary.paths[missing[0]])}`);
     }
     const stats = paths.map((p) => summary.paths[p]);
+    const signaturesChecked = stats.reduce((sum, s) => sum + s.verified + s.badSignatures, 0);
+    const badSignatures = stats.reduce((sum, s) => sum + s.badSignatures, 0);
+    if (signaturesChecked === 0 || badSignatures > 0) throw new Error(`signatures: ${badSignatures} of the ${signaturesChecked} checked did not verify`);
     const seconds = (lastAt - t0) / 1000;
     return {
       ingest,
@@ -87,8 +90,8 @@ export async function deliveryThroughput(startHeralds: StartHeralds, receiver: R
       deliveriesPerSecond: deliveries / seconds,
       ingestSeconds: (ingestDone - t0) / 1000,
       extraRequests: summary.requests - deliveries,
-      signaturesChecked: stats.reduce((sum, s) => sum + s.verified + s.badSignatures, 0),
-      badSignatures: stats.reduce((sum, s) => sum + s.badSignatures, 0),
+      signaturesChecked,
+      badSignatures,
       cpu,
     };
   } finally {
