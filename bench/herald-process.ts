@@ -1,13 +1,13 @@
 // Starts Herald as real child processes (`node --import tsx src/main.ts`), one store per group:
 // a temp SQLite file (one process) or a fresh PostgreSQL database (any number of processes).
 // Scenarios receive a `StartHeralds` function and never know which store is behind it.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { Agent, request } from 'undici';
+import { startChild } from './child.ts';
 import { connectProfiler, type Profiler } from './inspector.ts';
 
 export type StoreKind = 'sqlite' | 'postgres';
@@ -22,6 +22,8 @@ export interface HeraldProcess {
 
 export interface HeraldGroup {
   processes: HeraldProcess[];
+  /** The processes whose CPU the measured window reports, by name; default: the Herald processes. */
+  cpuPids?: Record<string, number>;
   /** Mark the measured window: under `onProfile`, each process is CPU-profiled for just that window. */
   beginMeasure(): Promise<void>;
   endMeasure(): Promise<void>;
@@ -95,7 +97,7 @@ interface StartedProcess {
 
 async function startOne(options: HeraldOptions, databaseUrl: string): Promise<StartedProcess> {
   const inspect = options.onProfile ? ['--inspect=127.0.0.1:0'] : [];
-  const child = spawn(process.execPath, [...inspect, ...options.nodeArgs, '--import', 'tsx', 'src/main.ts'], {
+  const child = startChild('Herald', process.execPath, [...inspect, ...options.nodeArgs, '--import', 'tsx', 'src/main.ts'], {
     cwd: options.heraldDir,
     env: {
       ...process.env,
@@ -108,40 +110,38 @@ async function startOne(options: HeraldOptions, databaseUrl: string): Promise<St
       HERALD_LOG_LEVEL: 'info', // the start-up lines carry the port; request logging is off
       ...options.env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
-  child.stderr.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Herald did not start within 60 s:\n${output}`)), 60_000);
-    const check = () => {
+  const stop = async () => {
+    if (child.hasExited()) return;
+    const code = await child.stop(30_000);
+    if (code !== 0) console.error(`bench: Herald ${child.pid} exited with ${code}\n${child.output().slice(-2000)}`);
+  };
+  try {
+    const port = await child.waitFor((output) => {
       const match = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
-      if (!match || !output.includes('Herald is ready')) return;
-      clearTimeout(timer);
-      child.stdout.off('data', check);
-      resolve(Number(match[1]));
-    };
-    child.stdout.on('data', check);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`Herald exited with ${code} before it was ready:\n${output}`));
-    });
-  });
+      return match && output.includes('Herald is ready') ? Number(match[1]) : undefined;
+    }, 60_000);
+    const inspectorUrl = /Debugger listening on (ws:\/\/\S+)/.exec(child.output())?.[1];
+    if (options.onProfile && !inspectorUrl) throw new Error(`Herald ${child.pid} did not open an inspector:\n${child.output()}`);
+    return { herald: httpProcess(`http://127.0.0.1:${port}`, API_KEY, child.pid), stop, inspectorUrl };
+  } catch (error) {
+    await child.stop(5_000);
+    throw error;
+  }
+}
 
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const herald: HeraldProcess = {
+/** The harness's handle on a process serving Herald's API (Herald, or a baseline speaking the same API). */
+export function httpProcess(baseUrl: string, apiKey: string, pid: number): HeraldProcess {
+  return {
     baseUrl,
-    apiKey: API_KEY,
-    pid: child.pid!,
+    apiKey,
+    pid,
     async api(method, path, body) {
       const response = await request(baseUrl + path, {
         method: method as 'GET',
         dispatcher: heraldAgent,
         headers: {
-          authorization: `Bearer ${API_KEY}`,
+          authorization: `Bearer ${apiKey}`,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -150,17 +150,6 @@ async function startOne(options: HeraldOptions, databaseUrl: string): Promise<St
       return { status: response.statusCode, body: text ? JSON.parse(text) : undefined };
     },
   };
-  const stop = async () => {
-    if (child.exitCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    const code = await exited;
-    clearTimeout(timer);
-    if (code !== 0) console.error(`bench: Herald ${child.pid} exited with ${code}\n${output.slice(-2000)}`);
-  };
-  const inspectorUrl = /Debugger listening on (ws:\/\/\S+)/.exec(output)?.[1];
-  if (options.onProfile && !inspectorUrl) throw new Error(`Herald ${child.pid} did not open an inspector:\n${output}`);
-  return { herald, stop, inspectorUrl };
 }
 
 async function createDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {

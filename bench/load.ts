@@ -70,3 +70,25 @@ export async function sendBatches(processes: HeraldProcess[], bodies: string[], 
   });
   await Promise.all(lanes);
 }
+
+/** Serialised `POST /v1/events` bodies, one event each (built before any clock starts). */
+export function eventBodies(events: number, firstIndex: number): string[] {
+  return Array.from({ length: events }, (_, i) => JSON.stringify(eventBody(firstIndex + i)));
+}
+
+/**
+ * Sends single events from `inFlight` concurrent clients (a closed loop: each sends its next event
+ * when the last one was answered), spread round robin over the processes; resolves when every event
+ * was answered 202.
+ */
+export async function sendEvents(processes: HeraldProcess[], bodies: string[], inFlight: number): Promise<void> {
+  let next = 0;
+  const clients = Array.from({ length: Math.min(bodies.length, inFlight) }, async (_, client) => {
+    const herald = processes[client % processes.length];
+    for (let i = next++; i < bodies.length; i = next++) {
+      const response = await herald.api('POST', '/v1/events', bodies[i]);
+      if (response.status !== 202) throw new Error(`event: ${response.status} ${JSON.stringify(response.body).slice(0, 300)}`);
+    }
+  });
+  await Promise.all(clients);
+}

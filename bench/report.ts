@@ -17,6 +17,12 @@ export interface Row {
   ratio?: number;
   target?: string;
   isMet?: boolean;
+  /** Of the faster BullMQ baseline (f) with the same ingest mode. */
+  vsBaseline?: number;
+  /** The same baseline's CPU time per delivery over this row's (above 1: Herald uses less). */
+  vsBaselineCpu?: number;
+  baselineTarget?: string;
+  baselineIsMet?: boolean;
   cpu?: CpuUse;
 }
 
@@ -88,13 +94,17 @@ export function formatTable(machine: Machine, command: string, rows: Row[]): str
     `herald: ${machine.herald}`,
     `command: ${command}`,
     '',
-    '| | scenario | result | vs (a) | target | | CPU cores used: Herald (main thread / busiest other thread) · receiver · load generator · other · machine busy |',
-    '|---|---|--:|--:|---|---|---|',
+    '| | scenario | result | vs (a) | vs (f) | target | | CPU cores used: Herald or the BullMQ dispatcher (main thread / busiest other thread) + Redis · receiver · load generator · other · machine busy · CPU per delivery of Herald or dispatcher + Redis |',
+    '|---|---|--:|--:|--:|---|---|---|',
     ...rows.map((r) => {
       const result = r.display ?? `${number(r.value, r.unit === 'ms' ? 1 : 0)} ${r.unit}`;
       const ratio = r.ratio === undefined ? '' : `${Math.round(r.ratio * 100)}%`;
-      const verdict = r.isMet === undefined ? '' : r.isMet ? 'pass' : '**miss**';
-      return `| ${r.id} | ${r.scenario} | ${result} | ${ratio} | ${r.target ?? ''} | ${verdict} | ${formatCpu(r.cpu)} |`;
+      const cpuRatio = r.vsBaselineCpu === undefined ? '' : ` (CPU ${number(r.vsBaselineCpu, 2)}×)`;
+      const vsBaseline = r.vsBaseline === undefined ? '' : `${number(r.vsBaseline, 2)}×${cpuRatio}`;
+      const verdict = (isMet: boolean | undefined) => (isMet === undefined ? [] : [isMet ? 'pass' : '**miss**']);
+      const targets = [r.target, r.baselineTarget].filter((t) => t !== undefined).join(' · ');
+      const verdicts = [...verdict(r.isMet), ...verdict(r.baselineIsMet)].join(' · ');
+      return `| ${r.id} | ${r.scenario} | ${result} | ${ratio} | ${vsBaseline} | ${targets} | ${verdicts} | ${formatCpu(r.cpu)}${formatCpuPerDelivery(r)} |`;
     }),
   ];
   return lines.join('\n');
@@ -102,11 +112,26 @@ export function formatTable(machine: Machine, command: string, rows: Row[]): str
 
 function formatCpu(cpu: CpuUse | undefined): string {
   if (!cpu) return '';
-  const names = Object.keys(cpu.cores).filter((n) => n.startsWith('herald') && !n.endsWith(' thread'));
+  const names = Object.keys(cpu.cores).filter((n) => (n.startsWith('herald') || n === 'dispatcher') && !n.endsWith(' thread'));
   const herald = names
     .map((n) => `${cpu.cores[n].toFixed(2)} (${cpu.cores[`${n} main thread`].toFixed(2)} / ${cpu.cores[`${n} busiest other thread`].toFixed(2)})`)
     .join(' + ');
-  return `${herald || '–'} · ${cpu.cores.receiver.toFixed(2)} · ${cpu.cores.harness.toFixed(2)} · ${cpu.otherCores.toFixed(2)} · ${Math.round(cpu.machineBusy * 100)}%`;
+  const redis = cpu.cores.redis === undefined ? '' : ` + Redis ${cpu.cores.redis.toFixed(2)}`;
+  return `${herald || '–'}${redis} · ${cpu.cores.receiver.toFixed(2)} · ${cpu.cores.harness.toFixed(2)} · ${cpu.otherCores.toFixed(2)} · ${Math.round(cpu.machineBusy * 100)}%`;
+}
+
+/** Herald's (or the dispatcher's plus Redis's) CPU time per delivery: the figure the shared machine's noise disturbs least. */
+export function cpuPerDeliveryUs(cpu: CpuUse | undefined, deliveriesPerSecond: number): number | undefined {
+  if (!cpu || !(deliveriesPerSecond > 0)) return undefined;
+  const cores = Object.entries(cpu.cores)
+    .filter(([name]) => (name.startsWith('herald') || name === 'dispatcher' || name === 'redis') && !name.endsWith(' thread'))
+    .reduce((sum, [, c]) => sum + c, 0);
+  return (cores * 1e6) / deliveriesPerSecond;
+}
+
+function formatCpuPerDelivery(row: Row): string {
+  const us = row.unit === 'deliveries/s' ? cpuPerDeliveryUs(row.cpu, row.value) : undefined;
+  return us === undefined ? '' : ` · ${number(us)} µs`;
 }
 
 export function writeJson(path: string, content: unknown): void {

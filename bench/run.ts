@@ -3,7 +3,7 @@
 // Prints a Markdown table and writes the same to bench-output/latest.json. Options:
 //   --store sqlite|postgres|all   which stores to measure (default sqlite)
 //   --processes 1,2,3             Herald processes for the PostgreSQL throughput rows (default 1,2,3)
-//   --only a,b,c,d,e              a subset of the scenarios
+//   --only a,b,c,d,e,f            a subset of the scenarios (f: the BullMQ baseline)
 //   --quick                       about a third of the work
 //   --profile                     CPU-profile Herald over each measured window and print where its
 //                                 time went (profiles in bench-output/profiles/, for Chrome DevTools)
@@ -15,10 +15,12 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { bullmqStarter, bullmqVersion } from './baselines/bullmq-process.ts';
+import type { AppendFsync } from './baselines/redis-server.ts';
 import { heraldAgent, heraldStarter, postgresAnswers, type StartHeralds, type StoreKind } from './herald-process.ts';
 import { formatProfile, summariseProfile, type CpuProfile, type ProfileSummary } from './profile.ts';
 import { startReceiver, type Receiver } from './receiver-client.ts';
-import { describeMachine, formatNumber, formatTable, writeJson, type Row } from './report.ts';
+import { cpuPerDeliveryUs, describeMachine, formatNumber, formatTable, writeJson, type Row } from './report.ts';
 import { batchIngest, type IngestResult } from './scenarios/batch-ingest.ts';
 import { deliveryThroughput, type ThroughputResult } from './scenarios/delivery-throughput.ts';
 import { latencyAtRate, type LatencyResult } from './scenarios/latency.ts';
@@ -31,7 +33,7 @@ const { values: flags } = parseArgs({
   options: {
     store: { type: 'string', default: 'sqlite' },
     processes: { type: 'string', default: '1,2,3' },
-    only: { type: 'string', default: 'a,b,c,d,e' },
+    only: { type: 'string', default: 'a,b,c,d,e,f' },
     quick: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     'herald-dir': { type: 'string', default: ROOT },
@@ -48,12 +50,19 @@ const heraldDir = resolve(flags['herald-dir']);
 const scale = flags.quick ? 0.3 : 1;
 const size = (n: number) => Math.max(100, Math.round((n * scale) / 100) * 100);
 const STORE_NAME: Record<StoreKind, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
+/** Single-event rows (b2, f2): concurrent clients, each POSTing its next event once answered. */
+const SINGLE_IN_FLIGHT = 64;
+/** Issue 12: Herald ≥ 3× the faster BullMQ variant, per ingest mode. */
+const BASELINE_TARGET = 3;
+const throughputSize = () => ({ events: size(30_000), warmupEvents: size(3000), timeoutMs: 240_000 });
 
 const log = (message: string) => console.error(`bench: ${message}`);
 
 interface StoreResults {
   store: StoreKind;
   throughput: ThroughputResult[];
+  /** b2: single POSTs, one process. */
+  singles: ThroughputResult[];
   fanOut: ThroughputResult[];
   latency?: LatencyResult;
   ingest?: IngestResult;
@@ -94,17 +103,22 @@ async function measure<T>(store: StoreKind, label: string, run: (start: StartHer
 }
 
 async function measureStore(store: StoreKind, receiver: Receiver): Promise<StoreResults> {
-  const results: StoreResults = { store, throughput: [], fanOut: [] };
+  const results: StoreResults = { store, throughput: [], singles: [], fanOut: [] };
   const timeoutMs = 240_000;
   if (only.has('b')) {
     const counts = store === 'sqlite' ? [1] : flags.processes.split(',').map(Number);
     for (const processes of counts) {
       results.throughput.push(
         await measure(store, `b-${processes}p`, (start) =>
-          deliveryThroughput(start, receiver, `b${processes}`, { processes, webhooks: 1, events: size(30_000), warmupEvents: size(3000), timeoutMs }),
+          deliveryThroughput(start, receiver, `b${processes}`, { processes, webhooks: 1, ...throughputSize() }),
         ),
       );
     }
+    results.singles.push(
+      await measure(store, 'b2', (start) =>
+        deliveryThroughput(start, receiver, 'b2', { processes: 1, webhooks: 1, ingest: 'single', inFlight: SINGLE_IN_FLIGHT, ...throughputSize() }),
+      ),
+    );
   }
   if (only.has('c')) {
     for (const [webhooks, events] of [[10, 3000], [100, 1000]]) {
@@ -126,7 +140,89 @@ async function measureStore(store: StoreKind, receiver: Receiver): Promise<Store
   return results;
 }
 
-function rowsFor(results: StoreResults, ceiling: number | undefined): Row[] {
+interface BaselineResult {
+  appendfsync: AppendFsync;
+  redisVersion: string;
+  batch: ThroughputResult;
+  single: ThroughputResult;
+}
+
+/** (f) The BullMQ dispatcher on a Redis of its own, for each fsync policy: the same load as b and b2. */
+async function measureBaseline(receiver: Receiver): Promise<BaselineResult[]> {
+  const results: BaselineResult[] = [];
+  for (const appendfsync of ['always', 'everysec'] as const) {
+    let redisVersion = 'unknown';
+    const start = bullmqStarter({ appendfsync, concurrency, onRedisVersion: (v) => (redisVersion = v) });
+    const run = async (label: string, ingest: 'batch' | 'single') => {
+      log(`BullMQ, appendfsync ${appendfsync}: ${label}`);
+      const started = Date.now();
+      const result = await deliveryThroughput(start, receiver, `${label}-${appendfsync}`, { processes: 1, webhooks: 1, ingest, inFlight: SINGLE_IN_FLIGHT, ...throughputSize() });
+      log(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(result).slice(0, 400)}`);
+      return result;
+    };
+    const batch = await run('f1', 'batch');
+    const single = await run('f2', 'single');
+    results.push({ appendfsync, redisVersion, batch, single });
+  }
+  return results;
+}
+
+/**
+ * Per ingest mode, what Herald's b and b2 rows are held against: the faster BullMQ variant's
+ * deliveries/s and the lower CPU time per delivery of the two.
+ */
+type BaselineBest = Partial<Record<'batch' | 'single', { deliveriesPerSecond: number; cpuUs?: number }>>;
+
+function bestOf(baseline: BaselineResult[]): BaselineBest {
+  const best: BaselineBest = {};
+  for (const mode of ['batch', 'single'] as const) {
+    const runs = baseline.map((b) => b[mode]);
+    if (runs.length === 0) continue;
+    const cpuUs = runs.map((t) => cpuPerDeliveryUs(t.cpu, t.deliveriesPerSecond)).filter((us) => us !== undefined);
+    best[mode] = { deliveriesPerSecond: Math.max(...runs.map((t) => t.deliveriesPerSecond)), cpuUs: cpuUs.length > 0 ? Math.min(...cpuUs) : undefined };
+  }
+  return best;
+}
+
+function againstBaseline(t: ThroughputResult, best: BaselineBest): Pick<Row, 'vsBaseline' | 'vsBaselineCpu' | 'baselineTarget' | 'baselineIsMet'> {
+  const baseline = best[t.ingest];
+  if (baseline === undefined) return {};
+  const ratio = t.deliveriesPerSecond / baseline.deliveriesPerSecond;
+  const cpuUs = cpuPerDeliveryUs(t.cpu, t.deliveriesPerSecond);
+  return {
+    vsBaseline: ratio,
+    vsBaselineCpu: baseline.cpuUs !== undefined && cpuUs !== undefined ? baseline.cpuUs / cpuUs : undefined,
+    baselineTarget: `≥ ${BASELINE_TARGET}× (f)`,
+    baselineIsMet: ratio >= BASELINE_TARGET,
+  };
+}
+
+/** ", 12 extra requests": receiver requests beyond one per delivery (retries, duplicates), when any. */
+const extras = (t: ThroughputResult) => (t.extraRequests > 0 ? `, ${formatNumber(t.extraRequests)} extra requests (retries or duplicates)` : '');
+
+function baselineRows(baseline: BaselineResult[], ceiling: number | undefined): Row[] {
+  const who = (b: BaselineResult) => `${bullmqVersion()} + Redis ${b.redisVersion} (AOF, appendfsync ${b.appendfsync})`;
+  return baseline.flatMap((b) => [
+    {
+      id: 'f1',
+      scenario: `${who(b)}: batch ingest → 1 webhook (signature), ${formatNumber(b.batch.events)} events${extras(b.batch)}`,
+      value: b.batch.deliveriesPerSecond,
+      unit: 'deliveries/s',
+      ratio: ceiling ? b.batch.deliveriesPerSecond / ceiling : undefined,
+      cpu: b.batch.cpu,
+    },
+    {
+      id: 'f2',
+      scenario: `${who(b)}: single POSTs, ${b.single.inFlight} in flight → 1 webhook (signature), ${formatNumber(b.single.events)} events${extras(b.single)}`,
+      value: b.single.deliveriesPerSecond,
+      unit: 'deliveries/s',
+      ratio: ceiling ? b.single.deliveriesPerSecond / ceiling : undefined,
+      cpu: b.single.cpu,
+    },
+  ]);
+}
+
+function rowsFor(results: StoreResults, ceiling: number | undefined, best: BaselineBest): Row[] {
   const name = STORE_NAME[results.store];
   const rows: Row[] = [];
   const vs = (value: number) => (ceiling ? value / ceiling : undefined);
@@ -135,12 +231,24 @@ function rowsFor(results: StoreResults, ceiling: number | undefined): Row[] {
     const ratio = vs(t.deliveriesPerSecond);
     rows.push({
       id: 'b',
-      scenario: `${who}: batch ingest → 1 webhook (signature), ${formatNumber(t.events)} events`,
+      scenario: `${who}: batch ingest → 1 webhook (signature), ${formatNumber(t.events)} events${extras(t)}`,
       value: t.deliveriesPerSecond,
       unit: 'deliveries/s',
       ratio,
       target: '≥ 50% of (a)',
       isMet: ratio === undefined ? undefined : ratio >= 0.5,
+      ...againstBaseline(t, best),
+      cpu: t.cpu,
+    });
+  }
+  for (const t of results.singles) {
+    rows.push({
+      id: 'b2',
+      scenario: `${name}: single POSTs, ${t.inFlight} in flight → 1 webhook (signature), ${formatNumber(t.events)} events${extras(t)}`,
+      value: t.deliveriesPerSecond,
+      unit: 'deliveries/s',
+      ratio: vs(t.deliveriesPerSecond),
+      ...againstBaseline(t, best),
       cpu: t.cpu,
     });
   }
@@ -181,10 +289,11 @@ async function main(): Promise<void> {
   if (stores.includes('postgres') && !(await postgresAnswers(flags['pg-url']))) throw new Error(`no PostgreSQL server answers at ${flags['pg-url']}`);
   const receiver = await startReceiver();
   log(`receiver clock offset ${receiver.clockOffsetMs.toFixed(3)} ms`);
-  const wantsCeiling = only.has('a') || only.has('b') || only.has('c');
+  const wantsCeiling = only.has('a') || only.has('b') || only.has('c') || only.has('f');
   const ceilingOptions = { concurrency, requests: size(30_000), warmupRequests: size(10_000) };
   const ceilings: RawCeilingResult[] = [];
   const results: StoreResults[] = [];
+  let baseline: BaselineResult[] = [];
   try {
     if (wantsCeiling) {
       log('(a) raw ceiling, before');
@@ -192,6 +301,7 @@ async function main(): Promise<void> {
       log(`  ${formatNumber(ceilings[0].requestsPerSecond)} req/s`);
     }
     for (const store of stores) results.push(await measureStore(store, receiver));
+    if (only.has('f')) baseline = await measureBaseline(receiver);
     if (wantsCeiling) {
       log('(a) raw ceiling, after');
       ceilings.push(await rawCeiling(receiver, ceilingOptions));
@@ -214,7 +324,9 @@ async function main(): Promise<void> {
       cpu: ceilings.find((c) => c.requestsPerSecond === ceiling)?.cpu,
     });
   }
-  for (const r of results) rows.push(...rowsFor(r, ceiling));
+  const best = bestOf(baseline);
+  for (const r of results) rows.push(...rowsFor(r, ceiling, best));
+  rows.push(...baselineRows(baseline, ceiling));
 
   const table = formatTable(machine, command, rows);
   console.log(table);
@@ -222,7 +334,7 @@ async function main(): Promise<void> {
     for (const summary of summaries) console.log(`\nprofile ${label}: ${formatProfile(summary)}`);
   }
   const outputFile = join(OUTPUT_DIR, 'latest.json');
-  writeJson(outputFile, { machine, command, concurrency, rows, details: { ceilings, results }, profiles: flags.profile ? profiles : undefined, table });
+  writeJson(outputFile, { machine, command, concurrency, rows, details: { ceilings, results, baseline }, profiles: flags.profile ? profiles : undefined, table });
   log(`wrote ${outputFile}`);
 }
 

@@ -10,7 +10,8 @@ export interface Window {
 
 export async function beginWindow(receiver: Receiver, group?: HeraldGroup): Promise<Window> {
   const pids: Record<string, number> = { receiver: receiver.pid, harness: process.pid };
-  group?.processes.forEach((p, i) => (pids[group.processes.length === 1 ? 'herald' : `herald ${i + 1}`] = p.pid));
+  if (group?.cpuPids) Object.assign(pids, group.cpuPids);
+  else group?.processes.forEach((p, i) => (pids[group.processes.length === 1 ? 'herald' : `herald ${i + 1}`] = p.pid));
   await group?.beginMeasure();
   const cpu = measureCpu(pids);
   return {

@@ -1,10 +1,11 @@
-// (b), (c) and the PostgreSQL process rows: events ingested by the batch API, one event type
-// subscribed by `webhooks` webhooks (signature auth), timed from the first batch sent to the last
-// delivery the receiver got.
+// (b), (c), the PostgreSQL process rows and the BullMQ baseline (f): events ingested by the batch
+// API (or, with `ingest: 'single'`, one `POST /v1/events` each from `inFlight` concurrent clients),
+// one event type subscribed by `webhooks` webhooks (signature auth), timed from the first request
+// sent to the last delivery the receiver got.
 import { now, sleep } from '../clock.ts';
 import type { CpuUse } from '../cpu.ts';
 import type { StartHeralds } from '../herald-process.ts';
-import { batchBodies, createWebhooks, sendBatches } from '../load.ts';
+import { batchBodies, createWebhooks, eventBodies, sendBatches, sendEvents } from '../load.ts';
 import type { Receiver } from '../receiver-client.ts';
 import { beginWindow } from '../window.ts';
 
@@ -14,9 +15,15 @@ export interface ThroughputOptions {
   events: number;
   warmupEvents: number;
   timeoutMs: number;
+  /** Default 'batch': 1000 events a request, 2 requests in flight per process. */
+  ingest?: 'batch' | 'single';
+  /** Single events: concurrent clients (default 64). */
+  inFlight?: number;
 }
 
 export interface ThroughputResult {
+  ingest: 'batch' | 'single';
+  inFlight?: number;
   processes: number;
   webhooks: number;
   events: number;
@@ -38,16 +45,26 @@ export async function deliveryThroughput(startHeralds: StartHeralds, receiver: R
     const paths = await createWebhooks(group.processes[0], receiver, options.webhooks, tag);
     // Warm up on the same processes: JIT, prepared statements, the connection pools to the receiver.
     await receiver.reset();
-    await sendBatches(group.processes, batchBodies(options.warmupEvents, 1e9));
+    const ingest = options.ingest ?? 'batch';
+    const inFlight = options.inFlight ?? 64;
+    const send = (count: number, firstIndex: number) => {
+      if (ingest === 'batch') {
+        const bodies = batchBodies(count, firstIndex);
+        return () => sendBatches(group.processes, bodies);
+      }
+      const bodies = eventBodies(count, firstIndex);
+      return () => sendEvents(group.processes, bodies, inFlight);
+    };
+    await send(options.warmupEvents, 1e9)();
     await receiver.waitForRequests(options.warmupEvents * options.webhooks, options.timeoutMs);
     await sleep(200);
 
-    const bodies = batchBodies(options.events, 0);
+    const sendMeasured = send(options.events, 0);
     const deliveries = options.events * options.webhooks;
     await receiver.reset();
     const window = await beginWindow(receiver, group);
     const t0 = now();
-    await sendBatches(group.processes, bodies);
+    await sendMeasured();
     const ingestDone = now();
     const lastAt = await receiver.waitForRequests(deliveries, options.timeoutMs);
     const cpu = await window.end();
@@ -58,8 +75,13 @@ export async function deliveryThroughput(startHeralds: StartHeralds, receiver: R
       throw new Error(`${missing.length} webhooks did not get exactly ${options.events} distinct events, e.g. ${missing[0]}: ${JSON.stringify(summary.paths[missing[0]])}`);
     }
     const stats = paths.map((p) => summary.paths[p]);
+    const signaturesChecked = stats.reduce((sum, s) => sum + s.verified + s.badSignatures, 0);
+    const badSignatures = stats.reduce((sum, s) => sum + s.badSignatures, 0);
+    if (signaturesChecked === 0 || badSignatures > 0) throw new Error(`signatures: ${badSignatures} of the ${signaturesChecked} checked did not verify`);
     const seconds = (lastAt - t0) / 1000;
     return {
+      ingest,
+      inFlight: ingest === 'single' ? inFlight : undefined,
       processes: options.processes,
       webhooks: options.webhooks,
       events: options.events,
@@ -68,8 +90,8 @@ export async function deliveryThroughput(startHeralds: StartHeralds, receiver: R
       deliveriesPerSecond: deliveries / seconds,
       ingestSeconds: (ingestDone - t0) / 1000,
       extraRequests: summary.requests - deliveries,
-      signaturesChecked: stats.reduce((sum, s) => sum + s.verified + s.badSignatures, 0),
-      badSignatures: stats.reduce((sum, s) => sum + s.badSignatures, 0),
+      signaturesChecked,
+      badSignatures,
       cpu,
     };
   } finally {
