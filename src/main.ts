@@ -2,10 +2,12 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, ConfigError, configSummary, type Config } from './config.ts';
+import { loadConfig, ConfigError, configSummary, wantsHelp, type Config } from './config.ts';
+import { usage } from './config-help.ts';
 import { createLogger, type Logger } from './log.ts';
+import { describeStartFailure } from './start-failure.ts';
 import { openStore, type OpenedStore } from './store/open.ts';
-import { resolveSecretKey, resolveApiKeyHashes } from './keys.ts';
+import { resolveSecretKey, prepareAdminKeys } from './keys.ts';
 import { SecretBox, KEY_CHECK_PLAINTEXT } from './domain/secret-box.ts';
 import { createMetrics } from './metrics.ts';
 import { WebhookDirectory } from './webhooks/directory.ts';
@@ -23,11 +25,13 @@ export interface Herald {
 }
 
 export async function startHerald(config: Config, log: Logger): Promise<Herald> {
-  log.info(configSummary(config), 'starting Herald');
   const opened: OpenedStore = await openStore(config.databaseUrl);
   const { store } = opened;
-  const box = new SecretBox(await resolveSecretKey(config, opened, log));
+  const secretKey = await resolveSecretKey(config, opened, log);
+  const box = new SecretBox(secretKey.key);
   await checkSecretKey(store, box);
+  const adminKeys = await prepareAdminKeys(config, store, log);
+  log.info(configSummary(config, { apiKey: adminKeys.source, secretKey: secretKey.source }), 'starting Herald');
 
   const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const metrics = createMetrics(() => store.countPending());
@@ -66,7 +70,7 @@ export async function startHerald(config: Config, log: Logger): Promise<Herald> 
     testSender: new ExampleSender(testHttp),
     metrics,
     logger: log,
-    apiKeyHashes: config.role === 'worker' ? [] : await resolveApiKeyHashes(config, store),
+    apiKeyHashes: adminKeys.hashes,
     allowPrivateTargets: config.allowPrivateTargets,
     rateLimitPerMinute: config.rateLimitPerMinute,
     rateLimiter: opened.rateLimiter ?? new MemoryRateLimiter(),
@@ -75,6 +79,7 @@ export async function startHerald(config: Config, log: Logger): Promise<Herald> 
     uiDir: fileURLToPath(new URL('../ui/dist', import.meta.url)),
   });
   await api.listen({ port: config.port, host: config.host });
+  await adminKeys.generateIfMissing();
   await engine?.start();
   isReady = true;
   log.info({ owner, role: config.role }, 'Herald is ready');
@@ -108,26 +113,26 @@ async function checkSecretKey(store: OpenedStore['store'], box: SecretBox): Prom
 }
 
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (wantsHelp(argv)) {
+    process.stdout.write(usage());
+    process.exit(0);
+  }
   let config: Config;
   try {
-    config = loadConfig(process.env, process.argv.slice(2));
+    config = loadConfig(process.env, argv, { isTty: process.stdout.isTTY === true });
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`herald: ${error.message}`);
-      process.exit(1);
-    }
-    throw error;
+    process.stderr.write(`herald: ${error instanceof ConfigError ? error.message : String(error)}\n`);
+    process.exit(1);
   }
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, { format: config.logFormat });
   let herald: Herald;
   try {
     herald = await startHerald(config, log);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`herald: ${error.message}`);
-      process.exit(1);
-    }
-    log.fatal({ err: error }, 'Herald could not start');
+    // One line for the person at the terminal; the stack only for whoever asked for debug logs.
+    log.debug({ err: error }, 'Herald could not start');
+    process.stderr.write(`herald: ${describeStartFailure(error, config)}\n`);
     process.exit(1);
   }
   let isStopping = false;

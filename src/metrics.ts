@@ -5,7 +5,8 @@ export type Metrics = ReturnType<typeof createMetrics>;
 
 export function createMetrics(countPending: () => Promise<number>) {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'herald_process_' });
+  // Default metrics under their standard names (process_*, nodejs_*), as dashboards expect them.
+  collectDefaultMetrics({ register: registry });
   return {
     registry,
     eventsAccepted: new Counter({

@@ -1,16 +1,8 @@
 // Admin authentication: a bearer key compared by hash, and an optional per-key rate limit.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../domain/errors.ts';
+import { matchApiKey } from '../tenancy/api-keys.ts';
 import { sendError } from './errors.ts';
-
-export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
-}
-
-export function generateApiKey(): string {
-  return `hk_${randomBytes(24).toString('base64url')}`;
-}
 
 /** Counts requests per key and fixed one-minute window; true while under the limit. */
 export interface RateLimiter {
@@ -33,25 +25,24 @@ export class MemoryRateLimiter implements RateLimiter {
 }
 
 export interface AuthOptions {
-  /** SHA-256 hex of every accepted key. */
+  /** SHA-256 hex of every accepted key, read on every request (main.ts adds the key it generates at first start once Herald is up). */
   apiKeyHashes: string[];
   rateLimitPerMinute?: number;
   rateLimiter: RateLimiter;
 }
 
 export function installAuth(app: FastifyInstance, options: AuthOptions): void {
-  const accepted = options.apiKeyHashes.map((h) => Buffer.from(h, 'hex'));
   app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/v1/') && request.url !== '/v1') return;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-    const hash = match ? Buffer.from(hashApiKey(match[1]), 'hex') : null;
-    if (!hash || !accepted.some((h) => h.length === hash.length && timingSafeEqual(h, hash))) {
+    const hash = match ? matchApiKey(match[1], options.apiKeyHashes) : null;
+    if (!hash) {
       return sendError(reply, new AppError('unauthorized', 'Send the admin API key as "Authorization: Bearer <HERALD_API_KEY>".'));
     }
     if (options.rateLimitPerMinute === undefined) return;
     const now = Date.now();
     const windowStart = now - (now % 60_000);
-    const count = await options.rateLimiter.hit(hash.toString('hex'), windowStart);
+    const count = await options.rateLimiter.hit(hash, windowStart);
     if (count > options.rateLimitPerMinute) {
       reply.header('retry-after', String(Math.ceil((windowStart + 60_000 - now) / 1000)));
       return sendError(reply, new AppError('rate_limited', `More than ${options.rateLimitPerMinute} requests this minute; retry after the time in the Retry-After header.`));

@@ -5,7 +5,8 @@ import { findEventType } from '../../catalog/index.ts';
 import type { Api, ApiDeps } from '../deps.ts';
 import { decodeCursor, page, parseDateRange } from '../listing.ts';
 import { attemptOut, deliveryOut } from '../presenters.ts';
-import { DeliveryDetailOut, DeliveryListQuery, DeliveryOut, ErrorOut, IdParams, Page } from '../schemas.ts';
+import { errorsFor } from '../openapi.ts';
+import { DeliveryDetailOut, DeliveryListQuery, DeliveryOut, IdParams, Page } from '../schemas.ts';
 
 const tags = ['Deliveries'];
 
@@ -14,7 +15,7 @@ export function deliveryRoutes(app: Api, deps: ApiDeps): void {
 
   app.get(
     '/v1/deliveries',
-    { schema: { tags, summary: 'List deliveries (the audit log), newest first', querystring: DeliveryListQuery, response: { 200: Page(DeliveryOut), 400: ErrorOut, 401: ErrorOut } } },
+    { schema: { tags, operationId: 'listDeliveries', summary: 'List deliveries (the audit log), newest first', querystring: DeliveryListQuery, response: { 200: Page(DeliveryOut), ...errorsFor('query') } } },
     async (request) => {
       const q = request.query;
       const problems: FieldError[] = [];
@@ -43,7 +44,7 @@ export function deliveryRoutes(app: Api, deps: ApiDeps): void {
 
   app.get(
     '/v1/deliveries/:id',
-    { schema: { tags, summary: 'Read a delivery with its envelope and every attempt', params: IdParams, response: { 200: DeliveryDetailOut, 401: ErrorOut, 404: ErrorOut } } },
+    { schema: { tags, operationId: 'getDelivery', summary: 'Read a delivery with its envelope and every attempt', params: IdParams, response: { 200: DeliveryDetailOut, ...errorsFor('id') } } },
     async (request) => {
       const { id } = request.params;
       const row = isDeliveryId(id) ? await store.getDelivery(id) : undefined;
@@ -55,7 +56,7 @@ export function deliveryRoutes(app: Api, deps: ApiDeps): void {
 
   app.post(
     '/v1/deliveries/:id/retry',
-    { schema: { tags, summary: 'Start a fresh round of tries now (failed or success deliveries)', params: IdParams, response: { 202: DeliveryOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut } } },
+    { schema: { tags, operationId: 'retryDelivery', summary: 'Start a fresh round of tries now (failed or success deliveries)', params: IdParams, response: { 202: DeliveryOut, ...errorsFor('id', 'conflict') } } },
     async (request, reply) => {
       const { id } = request.params;
       const result = isDeliveryId(id) ? await store.requeueDelivery(id, Date.now()) : 'not_found';

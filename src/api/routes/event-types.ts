@@ -1,7 +1,8 @@
 // /v1/event-types: the catalog, for receivers' developers and the UI's pickers.
 import { CATALOG, FEEDS } from '../../catalog/index.ts';
 import type { Api } from '../deps.ts';
-import { ErrorOut, EventTypesOut } from '../schemas.ts';
+import { errorsFor } from '../openapi.ts';
+import { EventTypesOut } from '../schemas.ts';
 
 export function eventTypeRoutes(app: Api): void {
   const body = {
@@ -9,7 +10,7 @@ export function eventTypeRoutes(app: Api): void {
     feeds: FEEDS.map((f) => ({ ...f, event_types: [...f.event_types] })) };
   app.get(
     '/v1/event-types',
-    { schema: { tags: ['Event types'], summary: 'The event catalog: every type with its data schema and an example', response: { 200: EventTypesOut, 401: ErrorOut } } },
+    { schema: { tags: ['Event types'], operationId: 'listEventTypes', summary: 'The event catalog: every type with its data schema and an example', response: { 200: EventTypesOut, ...errorsFor() } } },
     async () => body,
   );
 }

@@ -6,7 +6,8 @@ import { isUuid } from '../../domain/ids.ts';
 import type { IngestItem } from '../../ingest/ingestor.ts';
 import type { Api, ApiDeps } from '../deps.ts';
 import { deliveryOut, iso } from '../presenters.ts';
-import { BatchIn, BatchOut, ErrorOut, EventAccepted, EventIn, EventOut, IdParams } from '../schemas.ts';
+import { errorsFor } from '../openapi.ts';
+import { BatchIn, BatchOut, EventAccepted, EventIn, EventOut, IdParams } from '../schemas.ts';
 import { compileBody, mergeFieldErrors, toFieldErrors, withoutInvalid } from '../validation.ts';
 
 const tags = ['Events'];
@@ -59,7 +60,7 @@ export function eventRoutes(app: Api, deps: ApiDeps): void {
     {
       bodyLimit: MiB,
       attachValidation: true, // toIngestItem reports schema and meaning errors together
-      schema: { tags, summary: 'Send one event (202 once it is durably stored)', body: EventIn, response: { 200: EventAccepted, 202: EventAccepted, 400: ErrorOut, 401: ErrorOut, 413: ErrorOut, 415: ErrorOut } },
+      schema: { tags, operationId: 'sendEvent', summary: 'Send one event (202 once it is durably stored)', body: EventIn, response: { 200: EventAccepted, 202: EventAccepted, ...errorsFor('body') } },
     },
     async (request, reply) => {
       const item = toIngestItem(request.body);
@@ -73,7 +74,7 @@ export function eventRoutes(app: Api, deps: ApiDeps): void {
     '/v1/events/batch',
     {
       bodyLimit: 16 * MiB,
-      schema: { tags, summary: 'Send 1 to 1000 events; each is accepted or rejected on its own', body: BatchIn, response: { 202: BatchOut, 400: ErrorOut, 401: ErrorOut, 413: ErrorOut, 415: ErrorOut } },
+      schema: { tags, operationId: 'sendEventBatch', summary: 'Send 1 to 1000 events; each is accepted or rejected on its own', body: BatchIn, response: { 202: BatchOut, ...errorsFor('body') } },
     },
     async (request, reply) => {
       const items = request.body.events.map(toIngestItem);
@@ -94,7 +95,7 @@ export function eventRoutes(app: Api, deps: ApiDeps): void {
 
   app.get(
     '/v1/events/:id',
-    { schema: { tags, summary: 'Read an event with its deliveries', params: IdParams, response: { 200: EventOut, 401: ErrorOut, 404: ErrorOut } } },
+    { schema: { tags, operationId: 'getEvent', summary: 'Read an event with its deliveries', params: IdParams, response: { 200: EventOut, ...errorsFor('id') } } },
     async (request) => {
       const id = request.params.id.toLowerCase();
       const event = isUuid(id) ? await store.getEvent(id) : undefined;

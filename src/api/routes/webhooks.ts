@@ -9,8 +9,8 @@ import { fromWebhookRow, toWebhookRow } from '../../webhooks/codec.ts';
 import type { Api, ApiDeps } from '../deps.ts';
 import { decodeCursor, page, parseDateRange } from '../listing.ts';
 import { testOut, webhookOut } from '../presenters.ts';
+import { errorsFor } from '../openapi.ts';
 import {
-  ErrorOut,
   IdParams,
   Page,
   SecretOut,
@@ -26,7 +26,6 @@ import { applyPatch, generateJwtSecret, generateSignatureSecret, webhookFromInpu
 import { checkAll, schemaErrors, withoutInvalid } from '../validation.ts';
 
 const tags = ['Webhooks'];
-const errors = { 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut };
 
 export function webhookRoutes(app: Api, deps: ApiDeps): void {
   const { store, box, directory } = deps;
@@ -58,7 +57,7 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
 
   app.post(
     '/v1/webhooks',
-    { attachValidation: true, schema: { tags, summary: 'Create a webhook', body: WebhookIn, response: { 201: WebhookOut, ...errors } } },
+    { attachValidation: true, schema: { tags, operationId: 'createWebhook', summary: 'Create a webhook', body: WebhookIn, response: { 201: WebhookOut, ...errorsFor('body', 'conflict') } } },
     async (request, reply) => {
       const shape = schemaErrors(request);
       const webhook = await checkAll(shape, () => webhookFromInput(newWebhookId(), withoutInvalid(request.body, shape), context()));
@@ -69,7 +68,7 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
 
   app.get(
     '/v1/webhooks',
-    { schema: { tags, summary: 'List webhooks, newest first', querystring: WebhookListQuery, response: { 200: Page(WebhookOut), ...errors } } },
+    { schema: { tags, operationId: 'listWebhooks', summary: 'List webhooks, newest first', querystring: WebhookListQuery, response: { 200: Page(WebhookOut), ...errorsFor('query') } } },
     async (request) => {
       const q = request.query;
       const problems: FieldError[] = [];
@@ -92,7 +91,7 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
 
   app.get(
     '/v1/webhooks/:id',
-    { schema: { tags, summary: 'Read a webhook', params: IdParams, response: { 200: WebhookOut, ...errors } } },
+    { schema: { tags, operationId: 'getWebhook', summary: 'Read a webhook', params: IdParams, response: { 200: WebhookOut, ...errorsFor('id') } } },
     async (request) => present(await load(request.params.id)),
   );
 
@@ -100,7 +99,7 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
     '/v1/webhooks/:id',
     {
       attachValidation: true,
-      schema: { tags, summary: 'Change a webhook ({"enabled": false} is the toggle)', params: IdParams, body: WebhookPatch, response: { 200: WebhookOut, ...errors } },
+      schema: { tags, operationId: 'updateWebhook', summary: 'Change a webhook ({"enabled": false} is the toggle)', params: IdParams, body: WebhookPatch, response: { 200: WebhookOut, ...errorsFor('id', 'body', 'conflict') } },
     },
     async (request) => {
       const current = await load(request.params.id);
@@ -113,7 +112,7 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
 
   app.delete(
     '/v1/webhooks/:id',
-    { schema: { tags, summary: 'Delete a webhook; its pending deliveries end as failed', params: IdParams, response: { 204: Type.Null(), ...errors } } },
+    { schema: { tags, operationId: 'deleteWebhook', summary: 'Delete a webhook; its pending deliveries end as failed', params: IdParams, response: { 204: Type.Null(), ...errorsFor('id') } } },
     async (request, reply) => {
       const { id } = request.params;
       if (!isWebhookId(id) || !(await store.deleteWebhook(id, Date.now()))) throw notFound('webhook', id);
@@ -124,7 +123,7 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
 
   app.get(
     '/v1/webhooks/:id/secret',
-    { schema: { tags, summary: 'Read the signing secret (jwt and signature auth)', params: IdParams, response: { 200: SecretOut, ...errors } } },
+    { schema: { tags, operationId: 'getWebhookSecret', summary: 'Read the signing secret (jwt and signature auth)', params: IdParams, response: { 200: SecretOut, ...errorsFor('id') } } },
     async (request) => {
       const { auth } = await load(request.params.id);
       if (auth.type !== 'jwt' && auth.type !== 'signature') throw noSecret(request.params.id, auth.type);
@@ -134,7 +133,7 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
 
   app.post(
     '/v1/webhooks/:id/secret/rotate',
-    { schema: { tags, summary: 'Rotate the secret; the old signature secret keeps signing for 24 hours', params: IdParams, response: { 200: SecretOut, ...errors } } },
+    { schema: { tags, operationId: 'rotateWebhookSecret', summary: 'Rotate the secret; the old signature secret keeps signing for 24 hours', params: IdParams, response: { 200: SecretOut, ...errorsFor('id') } } },
     async (request) => {
       const webhook = await load(request.params.id);
       const { auth } = webhook;
@@ -159,7 +158,7 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
       preValidation: async (request) => {
         request.body ??= {};
       },
-      schema: { tags, summary: 'Send one example event now (no retries, not counted in stats)', params: IdParams, body: TestIn, response: { 200: TestOut, ...errors } },
+      schema: { tags, operationId: 'testWebhook', summary: 'Send one example event now (no retries, not counted in stats)', params: IdParams, body: TestIn, response: { 200: TestOut, ...errorsFor('id', 'body') } },
     },
     async (request) => {
       const webhook = await load(request.params.id);
@@ -171,7 +170,7 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
     '/v1/webhooks/test',
     {
       attachValidation: true,
-      schema: { tags, summary: 'Test an unsaved webhook (the Verify button)', body: Type.Partial(UnsavedTestIn), response: { 200: TestOut, ...errors } },
+      schema: { tags, operationId: 'testUnsavedWebhook', summary: 'Test an unsaved webhook (the Verify button)', body: Type.Partial(UnsavedTestIn), response: { 200: TestOut, ...errorsFor('body', 'lookup') } },
     },
     async (request) => {
       const shape = schemaErrors(request);
