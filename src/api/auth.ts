@@ -42,7 +42,10 @@ export interface AuthOptions {
 export function installAuth(app: FastifyInstance, options: AuthOptions): void {
   const accepted = options.apiKeyHashes.map((h) => Buffer.from(h, 'hex'));
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/v1/') && request.url !== '/v1') return;
+    // The route the router matched, not the raw URL: "/%76%31/webhooks" and "http://host/v1/webhooks"
+    // reach /v1 routes too. Unmatched paths fall back to the raw URL (an unknown /v1 path is a 401).
+    const path = request.routeOptions.url ?? request.url;
+    if (!path.startsWith('/v1/') && path !== '/v1') return;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     const hash = match ? Buffer.from(hashApiKey(match[1]), 'hex') : null;
     if (!hash || !accepted.some((h) => h.length === hash.length && timingSafeEqual(h, hash))) {
