@@ -15,6 +15,8 @@ import type { WebhookDirectory } from '../webhooks/directory.ts';
 import { VERSION } from '../version.ts';
 import { installAuth, type RateLimiter } from './auth.ts';
 import { installErrorHandling, installJsonParser } from './errors.ts';
+import { installHttpEdge } from './http-edge.ts';
+import { resolveHttpLimits, serverOptions, type HttpLimits } from './http-limits.ts';
 import { bodyAjv, queryAjv } from './validation.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
 import { eventTypeRoutes } from './routes/event-types.ts';
@@ -41,22 +43,26 @@ export interface ApiDeps {
   onRequeued: () => void;
   isReady: () => boolean;
   uiDir?: string;
+  /** Timeouts, connection caps and the body budget; DEFAULT_HTTP_LIMITS where left out. */
+  httpLimits?: Partial<HttpLimits>;
 }
 
 const UI_PATHS = ['/', '/webhooks', '/webhooks/*', '/audit-logs', '/audit-logs/*', '/sign-in'];
 
 export async function buildApi(deps: ApiDeps): Promise<Api> {
+  const limits = resolveHttpLimits(deps.httpLimits);
   const app = Fastify({
     loggerInstance: deps.logger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 256 * 1024,
-    return503OnClosing: true,
     forceCloseConnections: 'idle',
+    ...serverOptions(limits),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : queryAjv).compile(schema));
   installJsonParser(app);
   installErrorHandling(app);
+  installHttpEdge(app, limits);
   if (deps.isWorkerOnly) {
     opsRoutes(app, deps);
     return app;
