@@ -53,7 +53,9 @@ export function installHttpEdge(app: FastifyInstance, limits: HttpLimits): BodyB
   installBodyBudget(app, budget, limits, sendError);
   app.addHook('preParsing', async (request, reply, payload) => {
     const response = reply.raw as typeof reply.raw & { _expect_continue?: boolean; _sent100?: boolean };
-    if (response._expect_continue && !response._sent100 && hasUnreadBody(request.raw)) response.writeContinue();
+    if (!response._expect_continue || response._sent100 || !hasUnreadBody(request.raw)) return payload;
+    // A declared length over the route's limit is answered 413 without reading: no invitation to send it.
+    if (!(Number(request.headers['content-length']) > request.routeOptions.bodyLimit)) response.writeContinue();
     return payload;
   });
   return budget;

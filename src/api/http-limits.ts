@@ -38,7 +38,7 @@ export const DEFAULT_HTTP_LIMITS: Readonly<HttpLimits> = Object.freeze({
   maxConnections: 4096,
   maxRequestsPerSocket: 0,
   maxHeaderBytes: 16 * KiB,
-  maxParamLength: 200,
+  maxParamLength: 1000,
   lingerMs: 10_000,
   lingerMaxBytes: 64 * MiB,
   bodyBudgetBytes: 48 * MiB,

@@ -15,7 +15,9 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 const servers: InProcessApi[] = [];
 after(async () => {
+  const errors = servers.flatMap((s) => s.logs().split('\n').filter((line) => /"level":(50|60)/.test(line)));
   for (const server of servers.splice(0)) await server.close();
+  assert.deepEqual(errors, [], 'no error was logged');
 });
 
 async function server(limits: Partial<HttpLimits>): Promise<InProcessApi> {
@@ -120,6 +122,25 @@ describe('a request answered before its body is read', () => {
     assert.match(response.body.error.message, /1 MiB/);
     await closedWithin(connection, 20_000, '413');
     assert.equal(await written, true, 'the whole body could be written: the server read and dropped it instead of resetting');
+  });
+});
+
+describe('Expect: 100-continue', () => {
+  it('"100 Continue" only for a body that will be read: with the key and within the limit', async () => {
+    const s = await server({});
+    const body = '{"event_type":"user.created","data":{}}';
+    const invited = openRaw(s.port);
+    await invited.write(eventHead(s, '/v1/events', body.length, 'expect: 100-continue\r\n'));
+    for (let i = 0; i < 200 && !invited.received().includes('100 Continue'); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.match(invited.received(), /^HTTP\/1\.1 100 Continue\r\n\r\n/);
+    await invited.write(body);
+    assert.equal((await invited.response())?.status, 202);
+    invited.socket.destroy();
+
+    const tooLarge = openRaw(s.port);
+    await tooLarge.write(eventHead(s, '/v1/events', 2 * MiB, 'expect: 100-continue\r\n'));
+    await closedWithin(tooLarge, 10_000, 'a declared body over the limit');
+    assert.deepEqual(tooLarge.responses().map((r) => r.status), [413]);
   });
 });
 

@@ -81,15 +81,16 @@ const get = (path: string, headers = '') => `GET ${path} HTTP/1.1\r\nhost: h\r\n
 
 describe('malformed requests over raw sockets', () => {
   it('request lines and paths: every 4xx in the contract shape, with the expected status', async () => {
-    const id = 'wh_' + 'a'.repeat(300);
+    const id = 'wh_' + 'a'.repeat(1100);
     const cases: Array<[string, string]> = [
       ['bad percent-encoding in a path', get('/v1/webhooks/%E0%A4%A')],
       ['a lone %', get('/v1/webhooks/%')],
       ['%zz', get('/v1/webhooks/%zz')],
       ['overlong UTF-8', get('/v1/webhooks/%C0%AF')],
       ['%00 in an id', get('/v1/webhooks/wh_%00')],
-      ['an id of 300 characters', get(`/v1/webhooks/${id}`)],
-      ['an id of 300 characters, deeper', get(`/v1/webhooks/${id}/secret`)],
+      ['an id of 300 characters', get(`/v1/webhooks/wh_${'b'.repeat(300)}`)],
+      ['an id of 1100 characters', get(`/v1/webhooks/${id}`)],
+      ['an id of 1100 characters, deeper', get(`/v1/webhooks/${id}/secret`)],
       ['a path of 10 KiB', get(`/v1/${'x'.repeat(10 * 1024)}`)],
       ['a path of 20 KiB', get(`/v1/${'x'.repeat(20 * 1024)}`)],
       ['an invalid method', `G@T /v1/webhooks HTTP/1.1\r\nhost: h\r\n\r\n`],
@@ -133,7 +134,8 @@ describe('malformed requests over raw sockets', () => {
     ];
     const outcomes = await sendAll(cases);
     assert.equal(statusOf(outcomes, 'bad percent-encoding in a path'), 400);
-    assert.equal(statusOf(outcomes, 'an id of 300 characters'), 414);
+    assert.equal(statusOf(outcomes, 'an id of 300 characters'), 404);
+    assert.equal(statusOf(outcomes, 'an id of 1100 characters'), 414);
     assert.equal(statusOf(outcomes, 'a path of 20 KiB'), 431);
     assert.equal(statusOf(outcomes, 'an invalid method'), 400);
     assert.equal(statusOf(outcomes, 'PUT on a collection'), 405);
