@@ -91,7 +91,10 @@ export async function startHerald(options: StartOptions = {}): Promise<Herald> {
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Herald did not start within ${options.timeoutMs ?? 30_000} ms:\n${output}`)), options.timeoutMs ?? 30_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // else the child's pipes keep the test process alive for ever
+      reject(new Error(`Herald did not start within ${options.timeoutMs ?? 30_000} ms:\n${output}`));
+    }, options.timeoutMs ?? 30_000);
     const check = () => {
       const match = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
       if (match && output.includes('Herald is ready')) {
