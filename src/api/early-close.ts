@@ -23,11 +23,15 @@ export function isLingering(socket: Socket): boolean {
   return (socket as LingerSocket)[LINGERING] === true;
 }
 
-/** The request has a body that has not been read to its end. */
-export function hasUnreadBody(request: IncomingMessage): boolean {
-  if (request.complete) return false;
+/** The request says it has a body (chunked, or a Content-Length above 0). */
+export function hasBody(request: IncomingMessage): boolean {
   const length = request.headers['content-length'];
   return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/** The request has a body that has not been read to its end. */
+export function hasUnreadBody(request: IncomingMessage): boolean {
+  return !request.complete && hasBody(request);
 }
 
 /**

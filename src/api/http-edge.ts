@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../domain/errors.ts';
 import { BodyBudget, installBodyBudget } from './body-budget.ts';
 import { installServerAnswers } from './client-errors.ts';
-import { hasUnreadBody, lingerAfterAnswer } from './early-close.ts';
+import { hasBody, hasUnreadBody, lingerAfterAnswer } from './early-close.ts';
 import { sendError } from './errors.ts';
 import type { HttpLimits } from './http-limits.ts';
 
@@ -44,7 +44,7 @@ export function installHttpEdge(app: FastifyInstance, limits: HttpLimits): BodyB
 
   app.addHook('preParsing', async (request, reply, payload) => {
     const encoding = request.headers['content-encoding'];
-    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity' && hasUnreadBody(request.raw)) {
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity' && hasBody(request.raw)) {
       return sendError(reply, new AppError('unsupported_media_type', `Content-Encoding "${encoding.slice(0, 40)}" is not supported; send the body uncompressed, without a Content-Encoding header.`));
     }
     return payload;
