@@ -7,6 +7,8 @@ import { VERSION } from '../version.ts';
 import { installAuth } from './auth.ts';
 import type { Api, ApiDeps } from './deps.ts';
 import { installErrorHandling, installJsonParser } from './errors.ts';
+import { installHttpEdge } from './http-edge.ts';
+import { resolveHttpLimits, serverOptions } from './http-limits.ts';
 import { bodyAjv, queryAjv } from './validation.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
 import { eventTypeRoutes } from './routes/event-types.ts';
@@ -17,17 +19,19 @@ import { uiRoutes } from './ui-routes.ts';
 export type { Api, ApiDeps, TestSender } from './deps.ts';
 
 export async function buildApi(deps: ApiDeps): Promise<Api> {
+  const limits = resolveHttpLimits(deps.httpLimits);
   const app = Fastify({
     loggerInstance: deps.logger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 256 * 1024,
-    return503OnClosing: true,
     forceCloseConnections: 'idle',
+    ...serverOptions(limits),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : queryAjv).compile(schema));
   installJsonParser(app);
   installErrorHandling(app);
+  installHttpEdge(app, limits);
   if (deps.isWorkerOnly) {
     opsRoutes(app, deps);
     return app;

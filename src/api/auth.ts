@@ -33,7 +33,10 @@ export interface AuthOptions {
 
 export function installAuth(app: FastifyInstance, options: AuthOptions): void {
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/v1/') && request.url !== '/v1') return;
+    // The route the router matched, not the raw URL: "/%76%31/webhooks" and "http://host/v1/webhooks"
+    // reach /v1 routes too. Unmatched paths fall back to the raw URL (an unknown /v1 path is a 401).
+    const path = request.routeOptions.url ?? request.url;
+    if (!path.startsWith('/v1/') && path !== '/v1') return;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     const hash = match ? matchApiKey(match[1], options.apiKeyHashes) : null;
     if (!hash) {

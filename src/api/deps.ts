@@ -10,6 +10,7 @@ import type { Metrics } from '../metrics.ts';
 import type { Store } from '../store/ports.ts';
 import type { WebhookDirectory } from '../webhooks/directory.ts';
 import type { RateLimiter } from './auth.ts';
+import type { HttpLimits } from './http-limits.ts';
 
 export type Api = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -37,4 +38,6 @@ export interface ApiDeps {
   onRequeued: () => void;
   isReady: () => boolean;
   uiDir?: string;
+  /** Timeouts, connection caps and the body budget; DEFAULT_HTTP_LIMITS where left out. */
+  httpLimits?: Partial<HttpLimits>;
 }

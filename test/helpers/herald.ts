@@ -94,8 +94,8 @@ export async function startHerald(options: StartOptions = {}): Promise<Herald> {
     const timer = setTimeout(() => {
       // A process that is not ready in time is killed, not left running: it would keep the test file alive.
       child.kill('SIGKILL');
-      reject(new Error(`Herald did not start within ${options.timeoutMs ?? 30_000} ms:\n${output}`));
-    }, options.timeoutMs ?? 30_000);
+      reject(new Error(`Herald did not start within ${options.timeoutMs ?? 60_000} ms:\n${output}`));
+    }, options.timeoutMs ?? 60_000);
     const check = () => {
       const match = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
       if (match && output.includes('Herald is ready')) {
