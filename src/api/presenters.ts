@@ -30,6 +30,8 @@ export function webhookOut(webhook: Webhook, stats: WebhookStats = EMPTY_STATS):
       timeout_seconds: webhook.retry.timeoutSeconds,
     },
     headers: webhook.headers,
+    ordering: webhook.ordering,
+    supersede: webhook.supersede,
     stats: {
       total: stats.total,
       succeeded: stats.succeeded,
@@ -50,6 +52,7 @@ export function deliveryOut(row: DeliveryRow) {
     webhook_name: row.webhookName,
     event_id: row.eventId,
     event_type: row.eventType,
+    user_id: row.userId,
     status: row.status,
     status_code: row.statusCode,
     error: row.error,

@@ -4,6 +4,9 @@ import Type, { type Static, type TSchema } from 'typebox';
 import type { AttemptOutcome } from '../domain/attempt.ts';
 import { RETRY_LIMITS } from '../domain/webhook.ts';
 
+/** Longest user_id accepted (ingest, filters, erasure). */
+export const MAX_USER_ID = 1000;
+
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601 UTC, e.g. 2026-11-28T12:00:00.000Z' });
 const FreeObject = (description: string) => Type.Record(Type.String(), Type.Unknown(), { description });
@@ -41,6 +44,10 @@ const RetryIn = Type.Object(
   { additionalProperties: false },
 );
 
+const Ordering = Type.Union([Type.Literal('none'), Type.Literal('member')], {
+  description: 'none (default) | member: one delivery per user_id in flight, in acceptance order',
+});
+
 const webhookFields = {
   name: Type.String({ minLength: 1, maxLength: 100, description: 'Unique (case-insensitive), 1-100 characters' }),
   url: Type.String({ minLength: 1, maxLength: 2048, description: 'Absolute http(s) URL of the receiver' }),
@@ -52,6 +59,8 @@ const webhookFields = {
   filter: Type.Optional(Nullable(FreeObject('MongoDB-style query on the envelope, e.g. {"data.awarded_reward.reward_id": {"$in": ["REW-1"]}}'))),
   retry: Type.Optional(RetryIn),
   headers: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 4096 }), { description: 'Extra request headers (not content-type, content-length, host, user-agent, authorization, webhook-*)' })),
+  ordering: Type.Optional(Ordering),
+  supersede: Type.Optional(Type.Array(Type.String(), { maxItems: 100, description: 'Some of event_types: a newer event of such a type for a member ends older pending deliveries as superseded (default [])' })),
 };
 
 export const WebhookIn = Type.Object(webhookFields, { additionalProperties: false });
@@ -69,6 +78,8 @@ export const WebhookPatch = Type.Object(
     filter: webhookFields.filter,
     retry: webhookFields.retry,
     headers: webhookFields.headers,
+    ordering: webhookFields.ordering,
+    supersede: webhookFields.supersede,
   },
   { additionalProperties: false },
 );
@@ -92,6 +103,8 @@ export const WebhookOut = Type.Object(
     filter: Nullable(FreeObject('Payload filter')),
     retry: Type.Object({ attempts: Type.Integer(), delay_seconds: Type.Integer(), timeout_seconds: Type.Integer() }),
     headers: Type.Record(Type.String(), Type.String()),
+    ordering: Type.Union([Type.Literal('none'), Type.Literal('member')]),
+    supersede: Type.Array(Type.String()),
     stats: Type.Object({
       total: Type.Integer(),
       succeeded: Type.Integer(),
@@ -140,6 +153,11 @@ export const UnsavedTestIn = Type.Object(
   { additionalProperties: false },
 );
 
+const DeliveryStatusOut = Type.Union(
+  [Type.Literal('pending'), Type.Literal('success'), Type.Literal('failed'), Type.Literal('superseded')],
+  { description: 'pending | success | failed | superseded (ended by a newer event of the same type and member, API.md §10)' },
+);
+
 const Outcome = Type.Union(
   [Type.Literal('success'), Type.Literal('http_error'), Type.Literal('timeout'), Type.Literal('network_error'), Type.Literal('blocked')],
   { description: 'success | http_error (non-2xx) | timeout | network_error (DNS, refused, reset, TLS, invalid response) | blocked (a private target refused)' },
@@ -163,7 +181,7 @@ export const EventIn = Type.Object(
   {
     event_type: Type.String({ description: 'A catalog event type, e.g. reward.awarded' }),
     data: FreeObject("The event's data; checked against the type's schema and delivered exactly as sent"),
-    user_id: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+    user_id: Type.Optional(Nullable(Type.String({ maxLength: MAX_USER_ID }))),
     event_id: Type.Optional(Type.String({ description: 'UUID; repeats of an accepted id are answered 200 and not delivered again' })),
     event_timestamp: Type.Optional(Type.String({ description: 'ISO 8601; default: now' })),
   },
@@ -199,7 +217,8 @@ export const DeliveryOut = Type.Object(
     webhook_name: Type.String(),
     event_id: Type.String(),
     event_type: Type.String(),
-    status: Type.Union([Type.Literal('pending'), Type.Literal('success'), Type.Literal('failed')]),
+    user_id: Nullable(Type.String({ description: "The event's member" })),
+    status: DeliveryStatusOut,
     status_code: Nullable(Type.Integer()),
     error: Nullable(Type.String()),
     attempts: Type.Integer(),
@@ -242,9 +261,28 @@ export const DeliveryDetailOut = Type.Object({
 export const DeliveryListQuery = Type.Object({
   ...ListQuery,
   webhook_id: Type.Optional(Type.String()),
-  status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('success'), Type.Literal('failed')])),
+  status: Type.Optional(DeliveryStatusOut),
   event_type: Type.Optional(Type.String()),
   event_id: Type.Optional(Type.String()),
+  user_id: Type.Optional(Type.String({ maxLength: MAX_USER_ID, description: "The event's member" })),
+});
+
+export const EventListQuery = Type.Object({
+  ...ListQuery,
+  user_id: Type.Optional(Type.String({ maxLength: MAX_USER_ID, description: "The event's member" })),
+  event_type: Type.Optional(Type.String()),
+});
+
+export const EventListOut = Type.Object({
+  ...EnvelopeOut.properties,
+  created_at: Timestamp,
+});
+
+export const MemberParams = Type.Object({ user_id: Type.String() });
+
+export const ErasedOut = Type.Object({
+  events: Type.Integer({ description: 'Events of the member deleted' }),
+  deliveries: Type.Integer({ description: 'Their deliveries deleted (with their attempt logs)' }),
 });
 
 export const EventTypeOut = Type.Object({

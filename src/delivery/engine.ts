@@ -155,7 +155,9 @@ export class DeliveryEngine {
   async #claimDue(): Promise<void> {
     try {
       await this.directory.fresh(this.#counters.now());
-      const limits = this.#counters.claimLimits(this.directory.enabledIds()) as Array<{ webhookId: Webhook['id']; limit: number }>;
+      const limits = this.#counters
+        .claimLimits(this.directory.enabledIds())
+        .map((l) => ({ webhookId: l.webhookId as Webhook['id'], limit: l.limit, ordered: this.directory.get(l.webhookId)?.ordering === 'member' }));
       const now = this.#counters.now();
       const claimed = await this.store.claimDue({ owner: this.options.owner, nowMs: now, leaseUntil: now + this.options.leaseMs, limits });
       for (const d of claimed) this.#counters.hold(d.webhookId);
@@ -240,10 +242,14 @@ export class DeliveryEngine {
   }
 
   #afterRecorded(records: AttemptRecord[]): void {
+    let isTurnOver = false;
     for (const r of records) {
       this.#counters.settle(r.webhookId);
       if (r.next.status === 'pending') this.#scheduleClaim(r.next.nextAttemptAt);
+      // Ordered by member: a final result lets that member's next delivery go; claim it now.
+      else isTurnOver ||= this.directory.get(r.webhookId)?.ordering === 'member';
     }
+    if (isTurnOver) this.wake();
     this.#pump();
   }
 

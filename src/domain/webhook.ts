@@ -16,6 +16,9 @@ export interface RetryPolicy {
   timeoutSeconds: number;
 }
 
+/** API.md §10: none, or one delivery per member in flight to this webhook, in acceptance order. */
+export type Ordering = 'none' | 'member';
+
 export const DEFAULT_RETRY: RetryPolicy = Object.freeze({ attempts: 3, delaySeconds: 30, timeoutSeconds: 15 });
 
 export const RETRY_LIMITS = Object.freeze({
@@ -39,6 +42,10 @@ export interface Webhook {
   filter: Record<string, unknown> | null;
   retry: RetryPolicy;
   headers: Record<string, string>;
+  /** API.md §10: per-member ordering. */
+  ordering: Ordering;
+  /** API.md §10: event types (some of eventTypes) whose newer event supersedes older pending deliveries. */
+  supersede: string[];
   createdAt: number;
   updatedAt: number;
 }

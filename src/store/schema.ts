@@ -25,6 +25,9 @@ export interface WebhooksTable {
   retry_delay_seconds: number;
   retry_timeout_seconds: number;
   headers: string;
+  ordering: string;
+  /** JSON array of event types. */
+  supersede: string;
   created_at: number;
   updated_at: number;
   deleted_at: number | null;
@@ -55,6 +58,8 @@ export interface DeliveriesTable {
   event_id: string;
   webhook_id: string;
   event_type: string;
+  /** The member of the event (API.md §10). */
+  user_id: string | null;
   status: string;
   attempts: number;
   round_tries: number;

@@ -10,6 +10,8 @@ import {
   type ClaimRequest,
   type ClaimedDelivery,
   type DeliveryQuery,
+  type ErasedMember,
+  type EventQuery,
   type HeartbeatTiming,
   type NewEvent,
   type Store,
@@ -26,6 +28,12 @@ export interface SqlDialect {
   readonly kind: 'sqlite' | 'postgres';
   /** Stat shard this process writes to. */
   readonly shard: number;
+  /** The deliveries column that orders them by acceptance (API.md §10). */
+  readonly seqColumn: 'rowid' | 'seq';
+  /** Several processes write (PostgreSQL): lock delivery rows before recording attempts on them. */
+  readonly locksRows: boolean;
+  /** After an erasure committed (SQLite: checkpoint so the deleted bytes leave the WAL file). */
+  afterErase?(db: Kysely<Database>): Promise<void>;
   isUniqueViolation(error: unknown): boolean;
   claimDue(db: Kysely<Database>, request: ClaimRequest): Promise<ClaimedDelivery[]>;
   /**
@@ -156,7 +164,17 @@ export class SqlStore implements Store {
   }
 
   ingest(batch: NewEvent[]) {
-    return this.db.transaction().execute((trx) => events.ingest(trx, batch));
+    return this.db.transaction().execute((trx) => events.ingest(trx, batch, this.dialect.seqColumn));
+  }
+
+  listEvents(query: EventQuery) {
+    return events.listEvents(this.db, query);
+  }
+
+  async eraseMember(userId: string): Promise<ErasedMember> {
+    const erased = await this.db.transaction().execute((trx) => events.eraseMember(trx, userId));
+    await this.dialect.afterErase?.(this.db);
+    return erased;
   }
 
   async getEvent(eventId: string) {
@@ -190,7 +208,7 @@ export class SqlStore implements Store {
   }
 
   recordAttempts(owner: string, records: AttemptRecord[]): Promise<void> {
-    return this.dialect.relaxedTransaction(this.db, (trx) => attempts.recordAttempts(trx, owner, this.dialect.shard, records));
+    return this.dialect.relaxedTransaction(this.db, (trx) => attempts.recordAttempts(trx, owner, this.dialect.shard, records, this.dialect.locksRows));
   }
 
   releaseLeases(owner: string, ids?: DeliveryId[]): Promise<void> {

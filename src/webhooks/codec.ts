@@ -35,6 +35,8 @@ export function toWebhookRow(webhook: Webhook, box: SecretBox): WebhookRow {
     filter: webhook.filter,
     retry: webhook.retry,
     headers: webhook.headers,
+    ordering: webhook.ordering,
+    supersede: webhook.supersede,
     createdAt: webhook.createdAt,
     updatedAt: webhook.updatedAt,
   };
@@ -74,6 +76,8 @@ export function fromWebhookRow(row: WebhookRow, box: SecretBox): Webhook {
     filter: row.filter,
     retry: row.retry,
     headers: row.headers,
+    ordering: row.ordering,
+    supersede: row.supersede,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -10,13 +10,29 @@ type Db = Kysely<Database>;
 const ROWS_PER_INSERT = 400;
 
 /** Must run inside a transaction. */
-export async function recordAttempts(trx: Db, owner: string, shard: number, records: AttemptRecord[]): Promise<void> {
+export async function recordAttempts(trx: Db, owner: string, shard: number, allRecords: AttemptRecord[], lockRows = false): Promise<void> {
+  // A delivery erased meanwhile (API.md §10) gets no attempt row: nothing of its member comes back.
+  const records = await stillStored(trx, allRecords, lockRows);
   if (records.length === 0) return;
   await insertAttempts(trx, records);
   const applied = new Set<string>();
   for (const id of await markSucceeded(trx, owner, records)) applied.add(id);
   for (const id of await markFailedOrDue(trx, owner, records)) applied.add(id);
   await addStats(trx, shard, statsOfAttempts(records, applied));
+}
+
+async function stillStored(trx: Db, records: AttemptRecord[], lockRows: boolean): Promise<AttemptRecord[]> {
+  const found = new Set<string>();
+  for (let i = 0; i < records.length; i += ROWS_PER_INSERT) {
+    let query = trx
+      .selectFrom('deliveries')
+      .select('id')
+      .where('id', 'in', records.slice(i, i + ROWS_PER_INSERT).map((r) => r.deliveryId));
+    // PostgreSQL: hold the rows so that an erasure running now waits for this record (or the reverse).
+    if (lockRows) query = query.forUpdate();
+    for (const row of await query.execute()) found.add(row.id);
+  }
+  return found.size === records.length ? records : records.filter((r) => found.has(r.deliveryId));
 }
 
 async function insertAttempts(trx: Db, records: AttemptRecord[]): Promise<void> {

@@ -27,6 +27,8 @@ export function toRow(r: Selectable<WebhooksTable>): WebhookRow {
       timeoutSeconds: Number(r.retry_timeout_seconds),
     },
     headers: JSON.parse(r.headers),
+    ordering: r.ordering === 'member' ? 'member' : 'none',
+    supersede: JSON.parse(r.supersede),
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };
@@ -51,6 +53,8 @@ export function toColumns(row: WebhookRow): Omit<WebhooksTable, 'deleted_at'> {
     retry_delay_seconds: row.retry.delaySeconds,
     retry_timeout_seconds: row.retry.timeoutSeconds,
     headers: JSON.stringify(row.headers),
+    ordering: row.ordering,
+    supersede: JSON.stringify(row.supersede),
     created_at: row.createdAt,
     updated_at: row.updatedAt,
   };
