@@ -2,7 +2,9 @@
 
 export type AuthType = 'none' | 'jwt' | 'basic' | 'signature';
 export type WebhookStatus = 'active' | 'inactive' | 'failed';
-export type DeliveryStatus = 'pending' | 'success' | 'failed';
+export type DeliveryStatus = 'pending' | 'success' | 'failed' | 'superseded';
+/** API.md §10: one delivery per member in flight, in acceptance order. */
+export type Ordering = 'none' | 'member';
 
 export interface WebhookStats {
   total: number;
@@ -37,6 +39,8 @@ export interface Webhook {
   filter?: Record<string, unknown> | null;
   retry: RetryPolicy;
   headers?: Record<string, string> | null;
+  ordering?: Ordering;
+  supersede?: string[];
   status: WebhookStatus;
   created_at: string;
   updated_at: string;
@@ -60,6 +64,8 @@ export interface WebhookIn {
   filter?: Record<string, unknown> | null;
   retry: RetryPolicy;
   headers?: Record<string, string>;
+  ordering?: Ordering;
+  supersede?: string[];
 }
 
 export interface TestResult {
@@ -84,6 +90,7 @@ export interface Delivery {
   webhook_name: string;
   event_id: string;
   event_type: string;
+  user_id?: string | null;
   status: DeliveryStatus;
   status_code: number | null;
   error: string | null;
@@ -114,4 +121,15 @@ export interface Page<T> {
 export interface FieldError {
   field: string;
   message: string;
+}
+
+/** GET /v1/events: an accepted event's envelope and when Herald accepted it. */
+export interface EventEnvelope {
+  event_id: string;
+  event_type: string;
+  event_timestamp: string;
+  schema_version: string;
+  user_id: string | null;
+  data: Record<string, unknown>;
+  created_at: string;
 }

@@ -1,5 +1,5 @@
 // The wizard's form values, and how they become the API's webhook body (and back).
-import type { AuthType, Webhook, WebhookAuthIn, WebhookIn } from '../api/types';
+import type { AuthType, Ordering, Webhook, WebhookAuthIn, WebhookIn } from '../api/types';
 
 export interface HeaderRow {
   name: string;
@@ -17,6 +17,8 @@ export interface WizardValues {
   retry: { attempts: number; delay_seconds: number; timeout_seconds: number };
   headers: HeaderRow[];
   enabled: boolean;
+  ordering: Ordering;
+  supersede: string[];
 }
 
 /** The API's defaults (API.md section 4). */
@@ -31,6 +33,8 @@ export const DEFAULT_VALUES: WizardValues = {
   retry: { attempts: 3, delay_seconds: 30, timeout_seconds: 15 },
   headers: [],
   enabled: true,
+  ordering: 'none',
+  supersede: [],
 };
 
 export const RETRY_LIMITS = {
@@ -51,6 +55,8 @@ export function fromWebhook(webhook: Webhook): WizardValues {
     retry: { ...webhook.retry },
     headers: Object.entries(webhook.headers ?? {}).map(([name, value]) => ({ name, value })),
     enabled: webhook.enabled,
+    ordering: webhook.ordering ?? 'none',
+    supersede: [...(webhook.supersede ?? [])],
   };
 }
 
@@ -87,6 +93,9 @@ export function toCreateBody(values: WizardValues): WebhookIn {
     event_types: values.event_types,
     retry: { ...values.retry },
   };
+  if (values.ordering === 'member') body.ordering = 'member';
+  const supersede = supersedeOf(values);
+  if (supersede.length) body.supersede = supersede;
   if (values.description?.trim()) body.description = values.description.trim();
   const filter = parseFilter(values.filter_text);
   if (filter) body.filter = filter;
@@ -126,12 +135,19 @@ export function toPatchBody(values: WizardValues, original: Webhook): Partial<We
     event_types: values.event_types,
     retry: { ...values.retry },
     headers: headersBody(values.headers),
+    ordering: values.ordering ?? 'none',
+    supersede: supersedeOf(values),
   };
   const filter = parseFilter(values.filter_text);
   if (filter) body.filter = filter;
   else if (original.filter) body.filter = null;
   if (isAuthChanged(values, original)) body.auth = authPatch(values.auth);
   return body;
+}
+
+/** Supersede names only types still selected in step 2 (unselecting a type drops it here too). */
+export function supersedeOf(values: WizardValues): string[] {
+  return (values.supersede ?? []).filter((type) => values.event_types.includes(type));
 }
 
 function randomBase64(byteCount: number): string {
