@@ -78,6 +78,7 @@ export class Ingestor {
           leaseOwner: isLocal ? this.local!.owner : null,
           leaseUntil: isLocal ? now + this.local!.leaseMs : null,
           supersedes: s.webhook.supersede.includes(item.eventType),
+          ordered: isOrdered,
         };
       });
     return {

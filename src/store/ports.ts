@@ -59,6 +59,8 @@ export interface NewDelivery {
   leaseUntil: number | null;
   /** The webhook lists the event's type in `supersede`: older pending ones of the member end superseded. */
   supersedes: boolean;
+  /** The webhook orders by member and the event has a user_id (API.md §10). */
+  ordered?: boolean;
 }
 
 export type IngestResult =

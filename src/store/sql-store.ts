@@ -32,6 +32,11 @@ export interface SqlDialect {
   readonly seqColumn: 'rowid' | 'seq';
   /** Several processes write (PostgreSQL): lock delivery rows before recording attempts on them. */
   readonly locksRows: boolean;
+  /**
+   * Several processes (PostgreSQL): at the start of an ingest transaction, serialise the ingests of
+   * the same (webhook, member) of ordered webhooks, so that acceptance sequence = commit order.
+   */
+  lockMembers?(trx: Kysely<Database>, keys: string[]): Promise<void>;
   /** After an erasure committed (SQLite: checkpoint so the deleted bytes leave the WAL file). */
   afterErase?(db: Kysely<Database>): Promise<void>;
   isUniqueViolation(error: unknown): boolean;
@@ -164,7 +169,14 @@ export class SqlStore implements Store {
   }
 
   ingest(batch: NewEvent[]) {
-    return this.db.transaction().execute((trx) => events.ingest(trx, batch, this.dialect.seqColumn));
+    return this.db.transaction().execute(async (trx) => {
+      if (this.dialect.lockMembers) {
+        const keys = new Set<string>();
+        for (const e of batch) for (const d of e.deliveries) if (d.ordered && e.userId !== null) keys.add(`${d.webhookId}\u0000${e.userId}`);
+        if (keys.size > 0) await this.dialect.lockMembers(trx, [...keys].sort());
+      }
+      return events.ingest(trx, batch, this.dialect.seqColumn);
+    });
   }
 
   listEvents(query: EventQuery) {

@@ -365,7 +365,8 @@ export function storeContract(adapter: string, open: () => Promise<OpenedForTest
       // One batch in request order: a1 a2 b1 a3 (event ids deliberately sort the other way).
       const ids = ['ffffffff-0000-4000-8000-000000000001', 'eeeeeeee-0000-4000-8000-000000000002', 'dddddddd-0000-4000-8000-000000000003', 'cccccccc-0000-4000-8000-000000000004'];
       const users = ['a', 'a', 'b', 'a'];
-      const batch = ids.map((eventId, i) => newEvent([w.id], { eventId, userId: users[i] }));
+      const ordered = (e: NewEvent) => ({ ...e, deliveries: e.deliveries.map((d) => ({ ...d, ordered: e.userId !== null })) });
+      const batch = ids.map((eventId, i) => ordered(newEvent([w.id], { eventId, userId: users[i] })));
       const anon = newEvent([w.id]);
       await store.ingest([...batch, anon]);
       const event = (id: string) => batch.findIndex((e) => e.deliveries[0].id === id);

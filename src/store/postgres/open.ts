@@ -16,6 +16,8 @@ import { OwnerRegistry } from './owners.ts';
 
 const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 const MIGRATION_LOCK = 72_657_011; // any constant shared by every Herald process
+/** Advisory lock space of (webhook, member) ingest locks (API.md §10 ordering). */
+const MEMBER_LOCK_SPACE = 72_657_013;
 
 // BIGINT columns hold Unix milliseconds, well inside Number's exact range.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -63,6 +65,10 @@ export async function openPostgresStore(url: string): Promise<PostgresStore> {
     shard: randomInt(0, 64),
     seqColumn: 'seq',
     locksRows: true,
+    // Sorted keys, one statement: two ingests never wait for each other in a cycle.
+    lockMembers: async (trx, keys) => {
+      await sql`SELECT pg_advisory_xact_lock(${MEMBER_LOCK_SPACE}, hashtext(k)) FROM unnest(${keys}::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n`.execute(trx);
+    },
     isUniqueViolation: (error) => (error as { code?: string })?.code === '23505',
     claimDue,
     relaxedTransaction: (db, work) =>
