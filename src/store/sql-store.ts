@@ -172,7 +172,7 @@ export class SqlStore implements Store {
     return this.db.transaction().execute(async (trx) => {
       if (this.dialect.lockMembers) {
         const keys = new Set<string>();
-        for (const e of batch) for (const d of e.deliveries) if (d.ordered && e.userId !== null) keys.add(`${d.webhookId}\u0000${e.userId}`);
+        for (const e of batch) for (const d of e.deliveries) if (d.ordered && e.userId !== null) keys.add(JSON.stringify([d.webhookId, e.userId]));
         if (keys.size > 0) await this.dialect.lockMembers(trx, [...keys].sort());
       }
       return events.ingest(trx, batch, this.dialect.seqColumn);
