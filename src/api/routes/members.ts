@@ -17,7 +17,7 @@ export function memberRoutes(app: Api, deps: ApiDeps): void {
         operationId: 'eraseMember',
         summary: "Erase a member: every event with that user_id, its deliveries and attempt logs (pending ones cancelled first); stats are kept",
         params: MemberParams,
-        response: { 200: ErasedOut, ...errorsFor('id') },
+        response: { 200: ErasedOut, ...errorsFor('path') },
       },
     },
     async (request) => {
