@@ -28,6 +28,7 @@ export function webhookRow(overrides: Partial<WebhookRow> = {}): WebhookRow {
     filter: null,
     retry: { ...DEFAULT_RETRY },
     headers: {},
+    autoDisable: null,
     createdAt: now,
     updatedAt: now,
     ...overrides,
