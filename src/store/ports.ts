@@ -157,7 +157,7 @@ export interface RecoverRequest {
   nowMs: number;
   /** At most this many deliveries; more in the window and nothing is done. */
   limit: number;
-  /** Deliveries per transaction (default 1000). */
+  /** Deliveries per transaction (default 250). */
   batchSize?: number;
 }
 

@@ -13,7 +13,9 @@ import { addStats } from './stats.ts';
 type Db = Kysely<Database>;
 type RunTransaction = <T>(work: (trx: Db) => Promise<T>) => Promise<T>;
 
-const DEFAULT_BATCH = 1000;
+// 250 rows a transaction: 100,000 recovered in ~8 s on SQLite with a single ingest waiting p50 15 ms,
+// p99 110 ms meanwhile (1,000 rows: ~5.5 s, p50 37 ms, p99 223 ms) on a busy 2-core machine.
+const DEFAULT_BATCH = 250;
 
 interface Window {
   webhook: WebhookRow;
