@@ -2,6 +2,7 @@
 // route (OpenAPI is generated from these). Names follow XIn / XOut / XPatch.
 import Type, { type Static, type TSchema } from 'typebox';
 import type { AttemptOutcome } from '../domain/attempt.ts';
+import { AUTO_DISABLE_LIMITS } from '../domain/health.ts';
 import { RETRY_LIMITS } from '../domain/webhook.ts';
 
 /** Longest user_id accepted (ingest, filters, erasure). */
@@ -48,6 +49,24 @@ const Ordering = Type.Union([Type.Literal('none'), Type.Literal('member')], {
   description: 'none (default) | member: one delivery per user_id in flight, in acceptance order',
 });
 
+const AutoDisableIn = Type.Object(
+  {
+    after_failures: Type.Integer({
+      minimum: AUTO_DISABLE_LIMITS.afterFailures.min,
+      maximum: AUTO_DISABLE_LIMITS.afterFailures.max,
+      description: 'Disable once at least this many deliveries in a row have failed (1-100000)',
+    }),
+    after_hours: Type.Optional(
+      Type.Integer({
+        minimum: AUTO_DISABLE_LIMITS.afterHours.min,
+        maximum: AUTO_DISABLE_LIMITS.afterHours.max,
+        description: '... and the first of them failed more than this many hours ago (0-720, default 0: at once)',
+      }),
+    ),
+  },
+  { additionalProperties: false, description: 'Auto-disable policy (API.md §9); null (default): never' },
+);
+
 const webhookFields = {
   name: Type.String({ minLength: 1, maxLength: 100, description: 'Unique (case-insensitive), 1-100 characters' }),
   url: Type.String({ minLength: 1, maxLength: 2048, description: 'Absolute http(s) URL of the receiver' }),
@@ -61,6 +80,7 @@ const webhookFields = {
   headers: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 4096 }), { description: 'Extra request headers (not content-type, content-length, host, user-agent, authorization, webhook-*)' })),
   ordering: Type.Optional(Ordering),
   supersede: Type.Optional(Type.Array(Type.String(), { maxItems: 100, description: 'Some of event_types: a newer event of such a type for a member ends older pending deliveries as superseded (default [])' })),
+  auto_disable: Type.Optional(Nullable(AutoDisableIn)),
 };
 
 export const WebhookIn = Type.Object(webhookFields, { additionalProperties: false });
@@ -80,6 +100,7 @@ export const WebhookPatch = Type.Object(
     headers: webhookFields.headers,
     ordering: webhookFields.ordering,
     supersede: webhookFields.supersede,
+    auto_disable: webhookFields.auto_disable,
   },
   { additionalProperties: false },
 );
@@ -105,6 +126,15 @@ export const WebhookOut = Type.Object(
     headers: Type.Record(Type.String(), Type.String()),
     ordering: Type.Union([Type.Literal('none'), Type.Literal('member')]),
     supersede: Type.Array(Type.String()),
+    auto_disable: Nullable(Type.Object({ after_failures: Type.Integer(), after_hours: Type.Integer() })),
+    health: Type.Object(
+      {
+        consecutive_failures: Type.Integer({ description: 'Deliveries in a row that ended failed (a success resets it)' }),
+        failing_since: Nullable(Timestamp),
+        disabled_reason: Nullable(Type.Union([Type.Literal('manual'), Type.Literal('auto')])),
+      },
+      { description: 'Read-only (API.md §9)' },
+    ),
     stats: Type.Object({
       total: Type.Integer(),
       succeeded: Type.Integer(),
@@ -151,11 +181,6 @@ export const UnsavedTestIn = Type.Object(
     id: Type.Optional(Type.String({ description: 'Editing a saved webhook: auth of the same type without a secret or password uses the stored one' })),
   },
   { additionalProperties: false },
-);
-
-const DeliveryStatusOut = Type.Union(
-  [Type.Literal('pending'), Type.Literal('success'), Type.Literal('failed'), Type.Literal('superseded')],
-  { description: 'pending | success | failed | superseded (ended by a newer event of the same type and member, API.md §10)' },
 );
 
 const Outcome = Type.Union(
@@ -210,6 +235,12 @@ export const BatchItemOut = Type.Object({
 
 export const BatchOut = Type.Object({ data: Type.Array(BatchItemOut) });
 
+/** API.md §7, §9 and §10: cancelled and superseded are final, like success and failed. */
+const DeliveryStatus = Type.Union(
+  [Type.Literal('pending'), Type.Literal('success'), Type.Literal('failed'), Type.Literal('cancelled'), Type.Literal('superseded')],
+  { description: 'pending | success | failed | cancelled (by hand or by an erasure) | superseded (ended by a newer event of the same type and member, API.md §10)' },
+);
+
 export const DeliveryOut = Type.Object(
   {
     id: Type.String({ description: 'dlv_…' }),
@@ -218,7 +249,7 @@ export const DeliveryOut = Type.Object(
     event_id: Type.String(),
     event_type: Type.String(),
     user_id: Nullable(Type.String({ description: "The event's member" })),
-    status: DeliveryStatusOut,
+    status: DeliveryStatus,
     status_code: Nullable(Type.Integer()),
     error: Nullable(Type.String()),
     attempts: Type.Integer(),
@@ -261,7 +292,7 @@ export const DeliveryDetailOut = Type.Object({
 export const DeliveryListQuery = Type.Object({
   ...ListQuery,
   webhook_id: Type.Optional(Type.String()),
-  status: Type.Optional(DeliveryStatusOut),
+  status: Type.Optional(DeliveryStatus),
   event_type: Type.Optional(Type.String()),
   event_id: Type.Optional(Type.String()),
   user_id: Type.Optional(Type.String({ maxLength: MAX_USER_ID, description: "The event's member" })),
@@ -297,4 +328,20 @@ export const EventTypeOut = Type.Object({
 export const EventTypesOut = Type.Object({
   data: Type.Array(EventTypeOut),
   feeds: Type.Array(Type.Object({ id: Type.String(), label: Type.String(), event_types: Type.Array(Type.String()) })),
+});
+
+// ---- recover ----
+
+export const RecoverIn = Type.Object(
+  {
+    since: Type.String({ description: 'ISO 8601: start of the window (deliveries and events created at or after)' }),
+    until: Type.Optional(Type.String({ description: 'ISO 8601: end of the window (inclusive); default now' })),
+    include_missed: Type.Optional(Type.Boolean({ description: 'Also create deliveries for events of its types in the window that have none to it' })),
+  },
+  { additionalProperties: false },
+);
+export type RecoverIn = Static<typeof RecoverIn>;
+
+export const RecoverOut = Type.Object({
+  deliveries: Type.Integer({ description: 'Deliveries that got a fresh round or were created' }),
 });

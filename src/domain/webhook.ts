@@ -1,4 +1,5 @@
 // A webhook is one endpoint configuration: where to send, what to send, how to sign, how to retry.
+import type { AutoDisablePolicy } from './health.ts';
 import type { WebhookId } from './ids.ts';
 
 export type AuthType = 'none' | 'jwt' | 'basic' | 'signature';
@@ -46,6 +47,8 @@ export interface Webhook {
   ordering: Ordering;
   /** API.md §10: event types (some of eventTypes) whose newer event supersedes older pending deliveries. */
   supersede: string[];
+  /** API.md §9: disable after this many failures in a row (null: never). */
+  autoDisable: AutoDisablePolicy | null;
   createdAt: number;
   updatedAt: number;
 }

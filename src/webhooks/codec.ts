@@ -37,6 +37,7 @@ export function toWebhookRow(webhook: Webhook, box: SecretBox): WebhookRow {
     headers: webhook.headers,
     ordering: webhook.ordering,
     supersede: webhook.supersede,
+    autoDisable: webhook.autoDisable,
     createdAt: webhook.createdAt,
     updatedAt: webhook.updatedAt,
   };
@@ -78,6 +79,7 @@ export function fromWebhookRow(row: WebhookRow, box: SecretBox): Webhook {
     headers: row.headers,
     ordering: row.ordering,
     supersede: row.supersede,
+    autoDisable: row.autoDisable,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

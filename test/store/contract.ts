@@ -4,6 +4,7 @@ import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { newDeliveryId, newWebhookId, type DeliveryId } from '../../src/domain/ids.ts';
 import { DEFAULT_RETRY } from '../../src/domain/webhook.ts';
+import { lifecycleContract } from './contract-lifecycle.ts';
 import { NameTakenError, type AttemptRecord, type NewEvent, type Store, type WebhookRow } from '../../src/store/ports.ts';
 
 export interface OpenedForTest {
@@ -30,6 +31,7 @@ export function webhookRow(overrides: Partial<WebhookRow> = {}): WebhookRow {
     headers: {},
     ordering: 'none',
     supersede: [],
+    autoDisable: null,
     createdAt: now,
     updatedAt: now,
     ...overrides,
@@ -72,7 +74,8 @@ function attempt(deliveryId: DeliveryId, webhookId: string, n: number, next: Att
       statusCode,
       error: isSuccess ? null : `HTTP ${statusCode}`,
       responseBody: 'ok',
-      startedAt: Date.now(),
+      // Ended now, as a real try (a fixed "ended 5 ms from now" raced the auto-disable check).
+      startedAt: Date.now() - 5,
       durationMs: 5,
     },
     next,
@@ -413,6 +416,34 @@ export function storeContract(adapter: string, open: () => Promise<OpenedForTest
       assert.deepEqual((await claimOrdered('q', w.id)).map((c) => c.eventId), [e1.eventId]);
     });
 
+    it('ordered by member: a cancelled delivery is final, so the member\'s next one is claimable; a late result keeps it cancelled', async () => {
+      const w = webhookRow({ ordering: 'member' });
+      await store.insertWebhook(w);
+      const ordered = (e: NewEvent) => ({ ...e, deliveries: e.deliveries.map((d) => ({ ...d, ordered: true })) });
+      const [e1, e2, e3] = [1, 2, 3].map(() => ordered(newEvent([w.id], { userId: 'm' })));
+      await store.ingest([e1, e2, e3]);
+      const [c1] = await claimOrdered('p', w.id);
+      assert.equal(c1.eventId, e1.eventId);
+      assert.deepEqual(await claimOrdered('q', w.id), [], 'e2 waits while e1 is in flight');
+      // Cancelled while its try is in flight: final, so e2 may go now.
+      assert.equal(await store.cancelDelivery(c1.id), 'cancelled');
+      const [c2] = await claimOrdered('q', w.id);
+      assert.equal(c2.eventId, e2.eventId);
+      const summary = await store.recordAttempts('p', [done(c1)]);
+      assert.equal(summary.queued, 0);
+      assert.equal((await store.getDelivery(c1.id))!.status, 'cancelled', 'the late success adds an attempt row only');
+      assert.equal((await store.listAttempts(c1.id)).length, 1);
+      // A pending one not yet claimed, cancelled: the next after it goes.
+      assert.equal(await store.cancelDelivery(e3.deliveries[0].id), 'cancelled');
+      await store.recordAttempts('q', [done(c2)]);
+      assert.deepEqual(await claimOrdered('q', w.id), []);
+      assert.equal((await store.webhookStats([w.id])).get(w.id)!.total, 1, 'only e2 (success) is counted');
+      // A manual retry of a cancelled one: pending again, stats untouched.
+      assert.equal(await store.requeueDelivery(c1.id, Date.now()), 'requeued');
+      assert.deepEqual((await claimOrdered('r', w.id)).map((c) => c.eventId), [e1.eventId]);
+      assert.equal((await store.webhookStats([w.id])).get(w.id)!.total, 1);
+    });
+
     it('supersedes older pending, unleased deliveries of the same type and member in the ingest transaction', async () => {
       const w = webhookRow({ eventTypes: ['reward.awarded', 'badge.awarded'], supersede: ['reward.awarded'] });
       const other = webhookRow({ eventTypes: ['reward.awarded'] });
@@ -498,6 +529,7 @@ export function storeContract(adapter: string, open: () => Promise<OpenedForTest
       assert.equal(stats.succeeded, 2, 'stats are kept (the erased success plus keep)');
       assert.deepEqual(await store.eraseMember('erase-me'), { events: 0, deliveries: 0 });
     });
+    lifecycleContract({ store: () => store, claimAll, attempt, webhookRow, newEvent });
 
     it('keeps the first value of a meta key', async () => {
       assert.equal(await store.ensureMeta('k', 'one'), 'one');

@@ -57,7 +57,7 @@ export function deliveryRoutes(app: Api, deps: ApiDeps): void {
 
   app.post(
     '/v1/deliveries/:id/retry',
-    { schema: { tags, operationId: 'retryDelivery', summary: 'Start a fresh round of tries now (failed, success or superseded deliveries)', params: IdParams, response: { 202: DeliveryOut, ...errorsFor('id', 'conflict') } } },
+    { schema: { tags, operationId: 'retryDelivery', summary: 'Start a fresh round of tries now (failed, success, cancelled or superseded deliveries)', params: IdParams, response: { 202: DeliveryOut, ...errorsFor('id', 'conflict') } } },
     async (request, reply) => {
       const { id } = request.params;
       const result = isDeliveryId(id) ? await store.requeueDelivery(id, Date.now()) : 'not_found';
@@ -67,6 +67,23 @@ export function deliveryRoutes(app: Api, deps: ApiDeps): void {
       deps.onRequeued();
       const row = await store.getDelivery(id);
       return reply.code(202).send(deliveryOut(row!));
+    },
+  );
+
+  app.post(
+    '/v1/deliveries/:id/cancel',
+    { schema: { tags, operationId: 'cancelDelivery', summary: 'End a pending delivery as cancelled (a try in flight cannot bring it back)', params: IdParams, response: { 200: DeliveryOut, ...errorsFor('id', 'conflict') } } },
+    async (request) => {
+      const { id } = request.params;
+      const result = isDeliveryId(id) ? await store.cancelDelivery(id) : 'not_found';
+      if (result === 'not_found') throw notFound('delivery', id);
+      const row = (await store.getDelivery(id))!;
+      if (result === 'not_pending') {
+        throw new AppError('conflict', `Delivery ${id} is ${row.status}, not pending; only a pending delivery can be cancelled.`);
+      }
+      // Ordered by member (API.md §10): cancelled is final, so the member's next delivery may go now.
+      if (row.userId !== null && deps.directory.get(row.webhookId)?.ordering === 'member') deps.onRequeued();
+      return deliveryOut(row);
     },
   );
 

@@ -29,6 +29,10 @@ export function toRow(r: Selectable<WebhooksTable>): WebhookRow {
     headers: JSON.parse(r.headers),
     ordering: r.ordering === 'member' ? 'member' : 'none',
     supersede: JSON.parse(r.supersede),
+    autoDisable:
+      r.auto_disable_after_failures === null
+        ? null
+        : { afterFailures: Number(r.auto_disable_after_failures), afterHours: Number(r.auto_disable_after_hours ?? 0) },
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };
@@ -55,6 +59,8 @@ export function toColumns(row: WebhookRow): Omit<WebhooksTable, 'deleted_at'> {
     headers: JSON.stringify(row.headers),
     ordering: row.ordering,
     supersede: JSON.stringify(row.supersede),
+    auto_disable_after_failures: row.autoDisable?.afterFailures ?? null,
+    auto_disable_after_hours: row.autoDisable?.afterHours ?? null,
     created_at: row.createdAt,
     updated_at: row.updatedAt,
   };

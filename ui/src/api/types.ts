@@ -2,7 +2,8 @@
 
 export type AuthType = 'none' | 'jwt' | 'basic' | 'signature';
 export type WebhookStatus = 'active' | 'inactive' | 'failed';
-export type DeliveryStatus = 'pending' | 'success' | 'failed' | 'superseded';
+/** API.md §7, §9 and §10: cancelled and superseded are final, like success and failed. */
+export type DeliveryStatus = 'pending' | 'success' | 'failed' | 'cancelled' | 'superseded';
 /** API.md §10: one delivery per member in flight, in acceptance order. */
 export type Ordering = 'none' | 'member';
 
@@ -13,6 +14,18 @@ export interface WebhookStats {
   success_rate: number | null;
   last_success_at: string | null;
   last_failure_at: string | null;
+}
+
+/** API.md §9, read-only. */
+export interface WebhookHealth {
+  consecutive_failures: number;
+  failing_since: string | null;
+  disabled_reason: 'manual' | 'auto' | null;
+}
+
+export interface AutoDisable {
+  after_failures: number;
+  after_hours: number;
 }
 
 export interface WebhookAuthOut {
@@ -45,6 +58,8 @@ export interface Webhook {
   created_at: string;
   updated_at: string;
   stats: WebhookStats;
+  health?: WebhookHealth;
+  auto_disable?: AutoDisable | null;
 }
 
 export type WebhookAuthIn =

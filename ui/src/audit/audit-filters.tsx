@@ -28,6 +28,7 @@ const STATUS_OPTIONS = [
   { value: 'success', label: 'Success' },
   { value: 'failed', label: 'Failed' },
   { value: 'pending', label: 'Pending' },
+  { value: 'cancelled', label: 'Cancelled' },
   { value: 'superseded', label: 'Superseded' },
 ];
 
