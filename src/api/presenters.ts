@@ -28,7 +28,10 @@ export function webhookOut(webhook: Webhook, stats: WebhookStats = EMPTY_STATS):
       attempts: webhook.retry.attempts,
       delay_seconds: webhook.retry.delaySeconds,
       timeout_seconds: webhook.retry.timeoutSeconds,
+      backoff: webhook.retry.backoff,
+      max_delay_seconds: webhook.retry.maxDelaySeconds,
     },
+    rate_limit_per_second: webhook.rateLimitPerSecond,
     headers: webhook.headers,
     stats: {
       total: stats.total,

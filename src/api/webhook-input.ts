@@ -44,7 +44,10 @@ export async function webhookFromInput(id: WebhookId, input: Partial<WebhookIn>,
       attempts: input.retry?.attempts ?? DEFAULT_RETRY.attempts,
       delaySeconds: input.retry?.delay_seconds ?? DEFAULT_RETRY.delaySeconds,
       timeoutSeconds: input.retry?.timeout_seconds ?? DEFAULT_RETRY.timeoutSeconds,
+      backoff: input.retry?.backoff ?? DEFAULT_RETRY.backoff,
+      maxDelaySeconds: input.retry?.max_delay_seconds ?? DEFAULT_RETRY.maxDelaySeconds,
     },
+    rateLimitPerSecond: input.rate_limit_per_second ?? null,
     headers: checkHeaders(input.headers ?? {}, errors),
     createdAt: ctx.nowMs,
     updatedAt: ctx.nowMs,
@@ -70,7 +73,12 @@ export async function applyPatch(current: Webhook, patch: WebhookPatch, ctx: Inp
       attempts: patch.retry?.attempts ?? current.retry.attempts,
       delaySeconds: patch.retry?.delay_seconds ?? current.retry.delaySeconds,
       timeoutSeconds: patch.retry?.timeout_seconds ?? current.retry.timeoutSeconds,
+      backoff: patch.retry?.backoff ?? current.retry.backoff,
+      maxDelaySeconds: patch.retry?.max_delay_seconds ?? current.retry.maxDelaySeconds,
     },
+    rateLimitPerSecond: Object.prototype.hasOwnProperty.call(patch, 'rate_limit_per_second')
+      ? (patch.rate_limit_per_second ?? null)
+      : current.rateLimitPerSecond,
     headers: has('headers') ? checkHeaders(patch.headers!, errors) : current.headers,
     updatedAt: ctx.nowMs,
   };

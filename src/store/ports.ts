@@ -21,6 +21,7 @@ export interface WebhookRow {
   eventTypes: string[];
   filter: Record<string, unknown> | null;
   retry: RetryPolicy;
+  rateLimitPerSecond: number | null;
   headers: Record<string, string>;
   createdAt: number;
   updatedAt: number;
@@ -183,6 +184,8 @@ export interface Store {
    * (SQLite is one process: nothing to do; a restart drops every lease.)
    */
   heartbeat(owner: string, timing: HeartbeatTiming): Promise<number>;
+  /** Processes alive now (PostgreSQL: lease owners that beat within staleAfterMs; SQLite: 1). */
+  countLiveOwners(staleAfterMs: number): Promise<number>;
   /** This owner stops for good (graceful stop): forget its heartbeat. */
   signOff(owner: string): Promise<void>;
   /** Pending deliveries (metrics). */

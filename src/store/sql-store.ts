@@ -40,6 +40,7 @@ export interface SqlDialect {
   owners?: {
     heartbeat(db: Kysely<Database>, owner: string, timing: HeartbeatTiming): Promise<number>;
     signOff(db: Kysely<Database>, owner: string): Promise<void>;
+    countLive(db: Kysely<Database>, staleAfterMs: number): Promise<number>;
   };
   close(): Promise<void>;
 }
@@ -203,6 +204,10 @@ export class SqlStore implements Store {
 
   async heartbeat(owner: string, timing: HeartbeatTiming): Promise<number> {
     return (await this.dialect.owners?.heartbeat(this.db, owner, timing)) ?? 0;
+  }
+
+  async countLiveOwners(staleAfterMs: number): Promise<number> {
+    return (await this.dialect.owners?.countLive(this.db, staleAfterMs)) ?? 1;
   }
 
   async signOff(owner: string): Promise<void> {

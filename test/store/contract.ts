@@ -27,6 +27,7 @@ export function webhookRow(overrides: Partial<WebhookRow> = {}): WebhookRow {
     eventTypes: ['reward.awarded'],
     filter: null,
     retry: { ...DEFAULT_RETRY },
+    rateLimitPerSecond: null,
     headers: {},
     createdAt: now,
     updatedAt: now,
@@ -71,6 +72,7 @@ function attempt(deliveryId: DeliveryId, webhookId: string, n: number, next: Att
       responseBody: 'ok',
       startedAt: Date.now(),
       durationMs: 5,
+      retryAfter: null,
     },
     next,
   };
