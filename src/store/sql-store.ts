@@ -21,6 +21,7 @@ import * as events from './sql/events.ts';
 import * as deliveries from './sql/deliveries.ts';
 import * as attempts from './sql/attempts.ts';
 import * as leases from './sql/leases.ts';
+import { purgeBatch } from './sql/retention.ts';
 
 export interface SqlDialect {
   readonly kind: 'sqlite' | 'postgres';
@@ -36,6 +37,10 @@ export interface SqlDialect {
   relaxedTransaction<T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
   /** Runs inside every transaction that changed a webhook (PostgreSQL: NOTIFY other processes). */
   onConfigWritten?(trx: Kysely<Database>): Promise<void>;
+  /** PostgreSQL: take the retention lock for this transaction; false when another process holds it. */
+  lockRetention?(trx: Kysely<Database>): Promise<boolean>;
+  /** SQLite: return free pages to the file system after a purge. */
+  reclaimSpace?(db: Kysely<Database>): Promise<void>;
   /** Several processes (PostgreSQL): the owner registry behind Store.heartbeat and signOff. */
   owners?: {
     heartbeat(db: Kysely<Database>, owner: string, timing: HeartbeatTiming): Promise<number>;
@@ -212,6 +217,17 @@ export class SqlStore implements Store {
 
   async signOff(owner: string): Promise<void> {
     await this.dialect.owners?.signOff(this.db, owner);
+  }
+
+  purgeExpired(beforeMs: number, limit: number) {
+    return this.dialect.relaxedTransaction(this.db, async (trx) => {
+      if (this.dialect.lockRetention && !(await this.dialect.lockRetention(trx))) return null;
+      return purgeBatch(trx, beforeMs, limit);
+    });
+  }
+
+  async reclaimSpace(): Promise<void> {
+    await this.dialect.reclaimSpace?.(this.db);
   }
 
   countPending(): Promise<number> {
