@@ -42,9 +42,12 @@ export async function openSqliteStore(path: string): Promise<SqliteStore> {
         }
       }),
     // Pages freed by a purge go back to the file system a bounded number at a time
-    // (auto_vacuum = INCREMENTAL, set when the file is created or opened: see database.ts).
+    // (auto_vacuum = INCREMENTAL, set when the file is created or opened: see database.ts); a
+    // passive checkpoint then moves that into the database file (the work an autocheckpoint
+    // does anyway), so the WAL restarts from its beginning and neither file keeps growing.
     reclaimSpace: async (db) => {
       await sql`PRAGMA incremental_vacuum(${sql.raw(String(VACUUM_PAGES_PER_STEP))})`.execute(db);
+      await sql`PRAGMA wal_checkpoint(PASSIVE)`.execute(db);
     },
     close: async () => {},
   };
