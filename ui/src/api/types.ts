@@ -19,10 +19,14 @@ export interface WebhookAuthOut {
   secret_hint?: string;
 }
 
+export type Backoff = 'fixed' | 'exponential';
+
 export interface RetryPolicy {
   attempts: number;
   delay_seconds: number;
   timeout_seconds: number;
+  backoff?: Backoff;
+  max_delay_seconds?: number;
 }
 
 export interface Webhook {
@@ -36,6 +40,7 @@ export interface Webhook {
   event_types: string[];
   filter?: Record<string, unknown> | null;
   retry: RetryPolicy;
+  rate_limit_per_second?: number | null;
   headers?: Record<string, string> | null;
   status: WebhookStatus;
   created_at: string;
@@ -59,6 +64,7 @@ export interface WebhookIn {
   event_types: string[];
   filter?: Record<string, unknown> | null;
   retry: RetryPolicy;
+  rate_limit_per_second?: number | null;
   headers?: Record<string, string>;
 }
 
