@@ -175,7 +175,10 @@ export class DeliveryEngine {
   async #claimDue(): Promise<void> {
     try {
       await this.directory.fresh(this.#counters.now());
-      const limits = this.#counters.claimLimits(this.directory.enabledIds()) as Array<{ webhookId: Webhook['id']; limit: number }>;
+      const limits = this.#counters.claimLimits(this.directory.enabledIds()).map((l) => ({
+        webhookId: l.webhookId as Webhook['id'],
+        limit: this.#rateCappedClaim(l.webhookId, l.limit),
+      }));
       const now = this.#counters.now();
       const claimed = await this.store.claimDue({ owner: this.options.owner, nowMs: now, leaseUntil: now + this.options.leaseMs, limits });
       for (const d of claimed) this.#counters.hold(d.webhookId);
@@ -226,6 +229,13 @@ export class DeliveryEngine {
     if (!bucket) this.#buckets.set(webhookId, (bucket = new TokenBucket(share, now)));
     else bucket.setRate(share, now);
     return bucket.tryTake(now) ? 0 : Math.max(1, bucket.waitMs(now));
+  }
+
+  /** A rate-limited webhook claims about two seconds' worth of its share, not a whole backlog. */
+  #rateCappedClaim(webhookId: string, limit: number): number {
+    const rate = this.directory.get(webhookId)?.rateLimitPerSecond ?? null;
+    if (rate === null) return limit;
+    return Math.min(limit, Math.max(1, Math.ceil(2 * rateShare(rate, this.#processes))));
   }
 
   #schedulePump(atMs: number): void {
