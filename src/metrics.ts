@@ -44,6 +44,11 @@ export function createMetrics(countPending: () => Promise<number>) {
       labelNames: ['webhook_id'],
       registers: [registry],
     }),
+    liveWorkers: new Gauge({
+      name: 'herald_live_workers',
+      help: 'Delivery processes alive as this one last counted them (PostgreSQL: the owner registry; rate limits are shared among them)',
+      registers: [registry],
+    }),
     retentionPurged: new Counter({
       name: 'herald_retention_purged_total',
       help: 'Rows deleted by retention (HERALD_RETENTION_DAYS), by table (events | deliveries | attempts)',

@@ -101,6 +101,7 @@ export class DeliveryEngine {
     this.#recorder = new Recorder(store, options.owner, log, (records) => this.#afterRecorded(records));
     this.#leases = new LeaseKeeper(store, options, clock, log, () => this.wake(), (n) => {
       this.#processes = Math.max(1, n);
+      metrics.liveWorkers.set(this.#processes);
     });
     directory.onChange(() => this.wake());
   }
