@@ -202,7 +202,11 @@ export class DeliveryEngine {
       isProgressing = false;
       for (const [webhookId, queue] of this.#queues) {
         if (!this.#counters.hasFreeSlot) break;
-        if (!this.#counters.canStart(webhookId)) continue;
+        if (!this.#counters.canStart(webhookId)) {
+          const pacedMs = this.#counters.pacedForMs(webhookId);
+          if (pacedMs > 0) waitMs = Math.min(waitMs, pacedMs);
+          continue;
+        }
         const rateWaitMs = this.#takeRateToken(webhookId);
         if (rateWaitMs > 0) {
           waitMs = Math.min(waitMs, rateWaitMs);

@@ -158,6 +158,29 @@ describe('AIMD in-flight limit', () => {
     assert.equal(c.feedback('w', later, 'overload'), 4, 'a try sent after the cut cuts again');
   });
 
+  it('at limit 1, paces a receiver that stays overloaded: 100 ms doubling to 1 s, until a success', () => {
+    const { c, advance } = counters(2);
+    const waits: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      advance(c.pacedForMs('w'));
+      assert.ok(c.canStart('w'), `try ${i + 1} may start once its wait is over`);
+      const t = c.startTry('w');
+      advance(5);
+      c.feedback('w', t, 'overload');
+      c.endTry('w', t);
+      waits.push(c.pacedForMs('w'));
+      if (waits[i] > 0) assert.equal(c.canStart('w'), false, 'paced');
+    }
+    assert.deepEqual(waits, [0, 100, 200, 400, 800, 1000, 1000], 'the first overload cuts 2 → 1; from then on each one paces');
+    advance(1000);
+    const ok = c.startTry('w');
+    c.feedback('w', ok, 'success');
+    c.endTry('w', ok);
+    assert.equal(c.pacedForMs('w'), 0, 'a success ends the pacing');
+    assert.equal(c.inflightLimit('w'), 2);
+    assert.equal(c.pacedForMs('other'), 0);
+  });
+
   it('neutral outcomes change nothing; limits are per webhook', () => {
     const { c, advance } = counters(4);
     const a = c.startTry('a');
