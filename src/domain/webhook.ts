@@ -1,4 +1,5 @@
 // A webhook is one endpoint configuration: where to send, what to send, how to sign, how to retry.
+import type { AutoDisablePolicy } from './health.ts';
 import type { WebhookId } from './ids.ts';
 
 export type AuthType = 'none' | 'jwt' | 'basic' | 'signature';
@@ -58,6 +59,8 @@ export interface Webhook {
   /** At most this many tries start per second, summed over every process; null: no limit. */
   rateLimitPerSecond: number | null;
   headers: Record<string, string>;
+  /** API.md §9: disable after this many failures in a row (null: never). */
+  autoDisable: AutoDisablePolicy | null;
   createdAt: number;
   updatedAt: number;
 }

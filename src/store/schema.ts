@@ -27,6 +27,8 @@ export interface WebhooksTable {
   retry_backoff: string;
   retry_max_delay_seconds: number;
   rate_limit_per_second: number | null;
+  auto_disable_after_failures: number | null;
+  auto_disable_after_hours: number | null;
   headers: string;
   created_at: number;
   updated_at: number;
@@ -41,6 +43,15 @@ export interface WebhookStatsTable {
   failed: number;
   last_success_at: number | null;
   last_failure_at: number | null;
+}
+
+/** API.md §9: one row per webhook, written with the delivery outcomes that change it. */
+export interface WebhookHealthTable {
+  webhook_id: string;
+  consecutive_failures: number;
+  failing_since: number | null;
+  /** null | manual | auto */
+  disabled_reason: string | null;
 }
 
 export interface EventsTable {
@@ -101,6 +112,7 @@ export interface Database {
   meta: MetaTable;
   webhooks: WebhooksTable;
   webhook_stats: WebhookStatsTable;
+  webhook_health: WebhookHealthTable;
   events: EventsTable;
   deliveries: DeliveriesTable;
   attempts: AttemptsTable;

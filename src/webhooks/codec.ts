@@ -36,6 +36,7 @@ export function toWebhookRow(webhook: Webhook, box: SecretBox): WebhookRow {
     retry: webhook.retry,
     rateLimitPerSecond: webhook.rateLimitPerSecond,
     headers: webhook.headers,
+    autoDisable: webhook.autoDisable,
     createdAt: webhook.createdAt,
     updatedAt: webhook.updatedAt,
   };
@@ -76,6 +77,7 @@ export function fromWebhookRow(row: WebhookRow, box: SecretBox): Webhook {
     retry: row.retry,
     rateLimitPerSecond: row.rateLimitPerSecond,
     headers: row.headers,
+    autoDisable: row.autoDisable,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

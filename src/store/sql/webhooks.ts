@@ -30,6 +30,10 @@ export function toRow(r: Selectable<WebhooksTable>): WebhookRow {
     },
     rateLimitPerSecond: r.rate_limit_per_second === null ? null : Number(r.rate_limit_per_second),
     headers: JSON.parse(r.headers),
+    autoDisable:
+      r.auto_disable_after_failures === null
+        ? null
+        : { afterFailures: Number(r.auto_disable_after_failures), afterHours: Number(r.auto_disable_after_hours ?? 0) },
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };
@@ -57,6 +61,8 @@ export function toColumns(row: WebhookRow): Omit<WebhooksTable, 'deleted_at'> {
     retry_max_delay_seconds: row.retry.maxDelaySeconds,
     rate_limit_per_second: row.rateLimitPerSecond,
     headers: JSON.stringify(row.headers),
+    auto_disable_after_failures: row.autoDisable?.afterFailures ?? null,
+    auto_disable_after_hours: row.autoDisable?.afterHours ?? null,
     created_at: row.createdAt,
     updated_at: row.updatedAt,
   };
