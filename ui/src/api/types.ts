@@ -32,10 +32,14 @@ export interface WebhookAuthOut {
   secret_hint?: string;
 }
 
+export type Backoff = 'fixed' | 'exponential';
+
 export interface RetryPolicy {
   attempts: number;
   delay_seconds: number;
   timeout_seconds: number;
+  backoff?: Backoff;
+  max_delay_seconds?: number;
 }
 
 export interface Webhook {
@@ -49,6 +53,7 @@ export interface Webhook {
   event_types: string[];
   filter?: Record<string, unknown> | null;
   retry: RetryPolicy;
+  rate_limit_per_second?: number | null;
   headers?: Record<string, string> | null;
   status: WebhookStatus;
   created_at: string;
@@ -74,6 +79,7 @@ export interface WebhookIn {
   event_types: string[];
   filter?: Record<string, unknown> | null;
   retry: RetryPolicy;
+  rate_limit_per_second?: number | null;
   headers?: Record<string, string>;
 }
 
