@@ -3,7 +3,7 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import type { AttemptOutcome } from '../domain/attempt.ts';
 import { AUTO_DISABLE_LIMITS } from '../domain/health.ts';
-import { RETRY_LIMITS } from '../domain/webhook.ts';
+import { RATE_LIMIT_PER_SECOND, RETRY_LIMITS } from '../domain/webhook.ts';
 
 /** Longest user_id accepted (ingest, filters, erasure). */
 export const MAX_USER_ID = 1000;
@@ -41,6 +41,12 @@ const RetryIn = Type.Object(
     attempts: Type.Optional(Type.Integer({ minimum: RETRY_LIMITS.attempts.min, maximum: RETRY_LIMITS.attempts.max, description: 'Extra tries after the first failure (default 3)' })),
     delay_seconds: Type.Optional(Type.Integer({ minimum: RETRY_LIMITS.delaySeconds.min, maximum: RETRY_LIMITS.delaySeconds.max, description: 'Seconds between tries (default 30)' })),
     timeout_seconds: Type.Optional(Type.Integer({ minimum: RETRY_LIMITS.timeoutSeconds.min, maximum: RETRY_LIMITS.timeoutSeconds.max, description: 'Seconds to wait for each response (default 15)' })),
+    backoff: Type.Optional(
+      Type.Union([Type.Literal('fixed'), Type.Literal('exponential')], {
+        description: 'fixed (default): delay_seconds between tries; exponential: retry n waits delay_seconds × 2^(n-1), at most max_delay_seconds, ±20 % jitter',
+      }),
+    ),
+    max_delay_seconds: Type.Optional(Type.Integer({ minimum: RETRY_LIMITS.maxDelaySeconds.min, maximum: RETRY_LIMITS.maxDelaySeconds.max, description: 'Longest exponential wait in seconds (1-86400, default 3600)' })),
   },
   { additionalProperties: false },
 );
@@ -77,6 +83,9 @@ const webhookFields = {
   event_types: Type.Array(Type.String(), { minItems: 1, maxItems: 100, description: 'Catalog event types, at least one' }),
   filter: Type.Optional(Nullable(FreeObject('MongoDB-style query on the envelope, e.g. {"data.awarded_reward.reward_id": {"$in": ["REW-1"]}}'))),
   retry: Type.Optional(RetryIn),
+  rate_limit_per_second: Type.Optional(
+    Nullable(Type.Integer({ minimum: RATE_LIMIT_PER_SECOND.min, maximum: RATE_LIMIT_PER_SECOND.max, description: 'At most this many tries start per second for this webhook, over all processes (1-10000; null, the default: no limit)' })),
+  ),
   headers: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 4096 }), { description: 'Extra request headers (not content-type, content-length, host, user-agent, authorization, webhook-*)' })),
   ordering: Type.Optional(Ordering),
   supersede: Type.Optional(Type.Array(Type.String(), { maxItems: 100, description: 'Some of event_types: a newer event of such a type for a member ends older pending deliveries as superseded (default [])' })),
@@ -97,6 +106,7 @@ export const WebhookPatch = Type.Object(
     event_types: Type.Optional(webhookFields.event_types),
     filter: webhookFields.filter,
     retry: webhookFields.retry,
+    rate_limit_per_second: webhookFields.rate_limit_per_second,
     headers: webhookFields.headers,
     ordering: webhookFields.ordering,
     supersede: webhookFields.supersede,
@@ -122,7 +132,14 @@ export const WebhookOut = Type.Object(
     }),
     event_types: Type.Array(Type.String()),
     filter: Nullable(FreeObject('Payload filter')),
-    retry: Type.Object({ attempts: Type.Integer(), delay_seconds: Type.Integer(), timeout_seconds: Type.Integer() }),
+    retry: Type.Object({
+      attempts: Type.Integer(),
+      delay_seconds: Type.Integer(),
+      timeout_seconds: Type.Integer(),
+      backoff: Type.Union([Type.Literal('fixed'), Type.Literal('exponential')]),
+      max_delay_seconds: Type.Integer(),
+    }),
+    rate_limit_per_second: Nullable(Type.Integer()),
     headers: Type.Record(Type.String(), Type.String()),
     ordering: Type.Union([Type.Literal('none'), Type.Literal('member')]),
     supersede: Type.Array(Type.String()),

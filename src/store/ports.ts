@@ -22,6 +22,7 @@ export interface WebhookRow {
   eventTypes: string[];
   filter: Record<string, unknown> | null;
   retry: RetryPolicy;
+  rateLimitPerSecond: number | null;
   headers: Record<string, string>;
   ordering: Ordering;
   supersede: string[];
@@ -161,6 +162,14 @@ export interface AttemptRecord {
   next: NextStep;
 }
 
+/** What one retention batch deleted; `scanned` events were picked (fewer than asked: the last batch). */
+export interface PurgeCounts {
+  events: number;
+  deliveries: number;
+  attempts: number;
+  scanned: number;
+}
+
 export interface HeartbeatTiming {
   /** How often the owner beats. */
   intervalMs: number;
@@ -266,8 +275,18 @@ export interface Store {
    * (SQLite is one process: nothing to do; a restart drops every lease.)
    */
   heartbeat(owner: string, timing: HeartbeatTiming): Promise<number>;
+  /** Processes alive now (PostgreSQL: lease owners that beat within staleAfterMs; SQLite: 1). */
+  countLiveOwners(staleAfterMs: number): Promise<number>;
   /** This owner stops for good (graceful stop): forget its heartbeat. */
   signOff(owner: string): Promise<void>;
+  /**
+   * Retention: one batch of at most `limit` events accepted before `beforeMs` whose deliveries
+   * are all final, deleted with their deliveries and attempts, in one short transaction. Null
+   * when another process is purging now (PostgreSQL: one at a time).
+   */
+  purgeExpired(beforeMs: number, limit: number): Promise<PurgeCounts | null>;
+  /** After purging: hand freed pages back (SQLite incremental vacuum); PostgreSQL: autovacuum does it. */
+  reclaimSpace(): Promise<void>;
   /** Pending deliveries (metrics). */
   countPending(): Promise<number>;
 }

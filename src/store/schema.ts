@@ -24,6 +24,9 @@ export interface WebhooksTable {
   retry_attempts: number;
   retry_delay_seconds: number;
   retry_timeout_seconds: number;
+  retry_backoff: string;
+  retry_max_delay_seconds: number;
+  rate_limit_per_second: number | null;
   auto_disable_after_failures: number | null;
   auto_disable_after_hours: number | null;
   headers: string;

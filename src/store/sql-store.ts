@@ -30,6 +30,7 @@ import * as leases from './sql/leases.ts';
 import * as health from './sql/health.ts';
 import { emitHerald } from './sql/herald.ts';
 import { recover } from './sql/recover.ts';
+import { purgeBatch } from './sql/retention.ts';
 
 export interface SqlDialect {
   readonly kind: 'sqlite' | 'postgres';
@@ -56,10 +57,15 @@ export interface SqlDialect {
   relaxedTransaction<T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
   /** Runs inside every transaction that changed a webhook (PostgreSQL: NOTIFY other processes). */
   onConfigWritten?(trx: Kysely<Database>): Promise<void>;
+  /** PostgreSQL: take the retention lock for this transaction; false when another process holds it. */
+  lockRetention?(trx: Kysely<Database>): Promise<boolean>;
+  /** SQLite: return free pages to the file system after a purge. */
+  reclaimSpace?(db: Kysely<Database>): Promise<void>;
   /** Several processes (PostgreSQL): the owner registry behind Store.heartbeat and signOff. */
   owners?: {
     heartbeat(db: Kysely<Database>, owner: string, timing: HeartbeatTiming): Promise<number>;
     signOff(db: Kysely<Database>, owner: string): Promise<void>;
+    countLive(db: Kysely<Database>, staleAfterMs: number): Promise<number>;
   };
   close(): Promise<void>;
 }
@@ -276,8 +282,23 @@ export class SqlStore implements Store {
     return (await this.dialect.owners?.heartbeat(this.db, owner, timing)) ?? 0;
   }
 
+  async countLiveOwners(staleAfterMs: number): Promise<number> {
+    return (await this.dialect.owners?.countLive(this.db, staleAfterMs)) ?? 1;
+  }
+
   async signOff(owner: string): Promise<void> {
     await this.dialect.owners?.signOff(this.db, owner);
+  }
+
+  purgeExpired(beforeMs: number, limit: number) {
+    return this.dialect.relaxedTransaction(this.db, async (trx) => {
+      if (this.dialect.lockRetention && !(await this.dialect.lockRetention(trx))) return null;
+      return purgeBatch(trx, beforeMs, limit);
+    });
+  }
+
+  async reclaimSpace(): Promise<void> {
+    await this.dialect.reclaimSpace?.(this.db);
   }
 
   countPending(): Promise<number> {

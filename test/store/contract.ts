@@ -28,6 +28,7 @@ export function webhookRow(overrides: Partial<WebhookRow> = {}): WebhookRow {
     eventTypes: ['reward.awarded'],
     filter: null,
     retry: { ...DEFAULT_RETRY },
+    rateLimitPerSecond: null,
     headers: {},
     ordering: 'none',
     supersede: [],
@@ -77,6 +78,7 @@ function attempt(deliveryId: DeliveryId, webhookId: string, n: number, next: Att
       // Ended now, as a real try (a fixed "ended 5 ms from now" raced the auto-disable check).
       startedAt: Date.now() - 5,
       durationMs: 5,
+      retryAfter: null,
     },
     next,
   };
@@ -259,6 +261,42 @@ export function storeContract(adapter: string, open: () => Promise<OpenedForTest
       assert.deepEqual([stats.total, stats.failed], [0, 0]);
       const [again] = await claimAll('o', [w.id]);
       assert.deepEqual([again.attempts, again.roundTries], [1, 0]);
+    });
+
+    it('purges old events whose deliveries are all final, with their deliveries and attempts, in batches; keeps pending ones and stats', async () => {
+      const w = webhookRow();
+      const w2 = webhookRow();
+      await store.insertWebhook(w);
+      await store.insertWebhook(w2);
+      const old = Date.now() - 60_000;
+      const finished = [1, 2, 3, 4, 5].map(() => newEvent([w.id], { createdAt: old }));
+      const halfPending = newEvent([w.id, w2.id], { createdAt: old });
+      const fresh = newEvent([w.id]);
+      await store.ingest([...finished, halfPending, fresh]);
+      const claimed = await claimAll('o', [w.id]);
+      assert.equal(claimed.length, 7);
+      await store.recordAttempts('o', claimed.map((d) => attempt(d.id, w.id, 1, { status: 'success' })));
+      const before = (await store.webhookStats([w.id])).get(w.id)!;
+      assert.equal(before.succeeded, 7);
+      const cutoff = Date.now() - 30_000;
+
+      const first = await store.purgeExpired(cutoff, 2);
+      assert.deepEqual(first, { events: 2, deliveries: 2, attempts: 2, scanned: 2 }, 'one batch deletes at most the limit');
+      const rest = await store.purgeExpired(cutoff, 100);
+      assert.deepEqual(rest, { events: 3, deliveries: 3, attempts: 3, scanned: 3 }, 'the event with a pending delivery is not picked');
+      assert.deepEqual(await store.purgeExpired(cutoff, 100), { events: 0, deliveries: 0, attempts: 0, scanned: 0 });
+      await store.reclaimSpace();
+
+      for (const e of finished) assert.equal(await store.getEvent(e.eventId), undefined, 'old finished event gone');
+      const gone = claimed.find((d) => d.eventId === finished[0].eventId)!;
+      assert.equal(await store.getDelivery(gone.id), undefined, 'its delivery gone');
+      assert.deepEqual(await store.listAttempts(gone.id), [], 'its attempts gone');
+      assert.ok(await store.getEvent(halfPending.eventId), 'an event with a pending delivery is kept');
+      assert.equal((await store.deliveriesOfEvent(halfPending.eventId)).length, 2, 'with all its deliveries, final or not');
+      assert.ok(await store.getEvent(fresh.eventId), 'a recent event is kept');
+      const after = (await store.webhookStats([w.id])).get(w.id)!;
+      assert.deepEqual(after, before, 'stats are kept');
+      assert.equal(await store.countPending(), 1);
     });
 
     it('fails pending deliveries of a deleted webhook', async () => {

@@ -18,6 +18,8 @@ const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 const MIGRATION_LOCK = 72_657_011; // any constant shared by every Herald process
 /** Advisory lock space of (webhook, member) ingest locks (API.md §10 ordering). */
 const MEMBER_LOCK_SPACE = 72_657_013;
+/** Held by the process running a retention batch, for that batch's transaction. */
+const RETENTION_LOCK = 72_657_014;
 
 // BIGINT columns hold Unix milliseconds, well inside Number's exact range.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -76,6 +78,10 @@ export async function openPostgresStore(url: string): Promise<PostgresStore> {
         await sql`SET LOCAL synchronous_commit = off`.execute(trx);
         return work(trx);
       }),
+    lockRetention: async (trx) => {
+      const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(${RETENTION_LOCK}) AS locked`.execute(trx);
+      return rows[0]?.locked === true;
+    },
     onConfigWritten: async (trx) => {
       await sql`SELECT pg_notify(${CHANNELS.config}, '')`.execute(trx);
     },

@@ -6,6 +6,9 @@ import { SqlStore, type SqlDialect } from '../sql-store.ts';
 import { claimDue } from './claim.ts';
 import { WorkerSqliteDialect } from './worker-dialect.ts';
 
+/** Free pages handed back per incremental_vacuum step (4 KiB pages: 8 MiB). */
+const VACUUM_PAGES_PER_STEP = 2048;
+
 export class SqliteStore extends SqlStore {
   /** Embedded mode has one process: leases left by a crashed predecessor can be dropped at once. */
   async releaseAllLeases(): Promise<void> {
@@ -45,6 +48,14 @@ export async function openSqliteStore(path: string): Promise<SqliteStore> {
           await sql`PRAGMA synchronous = FULL`.execute(connection);
         }
       }),
+    // Pages freed by a purge go back to the file system a bounded number at a time
+    // (auto_vacuum = INCREMENTAL, set when the file is created or opened: see database.ts); a
+    // passive checkpoint then moves that into the database file (the work an autocheckpoint
+    // does anyway), so the WAL restarts from its beginning and neither file keeps growing.
+    reclaimSpace: async (db) => {
+      await sql`PRAGMA incremental_vacuum(${sql.raw(String(VACUUM_PAGES_PER_STEP))})`.execute(db);
+      await sql`PRAGMA wal_checkpoint(PASSIVE)`.execute(db);
+    },
     close: async () => {},
   };
   return new SqliteStore(db, dialect);

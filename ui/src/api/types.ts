@@ -34,10 +34,14 @@ export interface WebhookAuthOut {
   secret_hint?: string;
 }
 
+export type Backoff = 'fixed' | 'exponential';
+
 export interface RetryPolicy {
   attempts: number;
   delay_seconds: number;
   timeout_seconds: number;
+  backoff?: Backoff;
+  max_delay_seconds?: number;
 }
 
 export interface Webhook {
@@ -51,6 +55,7 @@ export interface Webhook {
   event_types: string[];
   filter?: Record<string, unknown> | null;
   retry: RetryPolicy;
+  rate_limit_per_second?: number | null;
   headers?: Record<string, string> | null;
   ordering?: Ordering;
   supersede?: string[];
@@ -78,6 +83,7 @@ export interface WebhookIn {
   event_types: string[];
   filter?: Record<string, unknown> | null;
   retry: RetryPolicy;
+  rate_limit_per_second?: number | null;
   headers?: Record<string, string>;
   ordering?: Ordering;
   supersede?: string[];

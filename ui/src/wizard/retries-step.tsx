@@ -1,6 +1,6 @@
 import { Form, InputNumber, Radio, Select, Switch } from 'antd';
 import { HeadersField } from './headers-field';
-import { RETRY_LIMITS } from './wizard-values';
+import { RATE_LIMIT, RETRY_LIMITS } from './wizard-values';
 
 function rangeRule(label: string, limits: { min: number; max: number }) {
   return [
@@ -30,6 +30,35 @@ export function RetriesStep() {
         extra="Seconds to wait between tries (0-86400)."
       >
         <InputNumber min={RETRY_LIMITS.delay_seconds.min} max={RETRY_LIMITS.delay_seconds.max} precision={0} suffix="seconds" style={{ width: 160 }} />
+      </Form.Item>
+      <Form.Item
+        label="Backoff"
+        name={['retry', 'backoff']}
+        extra="Fixed waits the Retry Delay between tries; Exponential doubles it after each failed try (±20 % jitter), up to the Max Delay."
+      >
+        <Radio.Group
+          optionType="button"
+          options={[
+            { label: 'Fixed', value: 'fixed' },
+            { label: 'Exponential', value: 'exponential' },
+          ]}
+        />
+      </Form.Item>
+      <Form.Item
+        label="Max Delay"
+        name={['retry', 'max_delay_seconds']}
+        rules={rangeRule('the max delay', RETRY_LIMITS.max_delay_seconds)}
+        extra="The longest wait between exponential tries (1-86400 seconds; default 3600)."
+      >
+        <InputNumber min={RETRY_LIMITS.max_delay_seconds.min} max={RETRY_LIMITS.max_delay_seconds.max} precision={0} suffix="seconds" style={{ width: 160 }} />
+      </Form.Item>
+      <Form.Item
+        label="Rate Limit"
+        name="rate_limit_per_second"
+        rules={[{ type: 'integer' as const, min: RATE_LIMIT.min, max: RATE_LIMIT.max, message: `Use a whole number from ${RATE_LIMIT.min} to ${RATE_LIMIT.max}, or leave it empty.` }]}
+        extra="At most this many requests per second to this endpoint, over all Herald processes (1-10000). Empty: no limit."
+      >
+        <InputNumber min={RATE_LIMIT.min} max={RATE_LIMIT.max} precision={0} placeholder="No limit" suffix="per second" style={{ width: 160 }} />
       </Form.Item>
       <Form.Item
         label="Request Timeout"
