@@ -3,8 +3,9 @@
 // Prints a Markdown table and writes the same to bench-output/latest.json. Options:
 //   --store sqlite|postgres|all   which stores to measure (default sqlite)
 //   --processes 1,2,3             Herald processes for the PostgreSQL throughput rows (default 1,2,3)
-//   --only a,b,c,d,e,f,g          a subset of the scenarios (f: the BullMQ baseline; g: back-pressure
-//                                 and retention, issue 10)
+//   --only a,b,c,d,e,f,g,h        a subset of the scenarios (f: the BullMQ baseline; g: back-pressure
+//                                 and retention, issue 10; h: ordering by member on vs off,
+//                                 10,000 members × 10 events, issue 11; h is not in the default set)
 //   --quick                       about a third of the work
 //   --profile                     CPU-profile Herald over each measured window and print where its
 //                                 time went (profiles in bench-output/profiles/, for Chrome DevTools)
@@ -68,6 +69,8 @@ interface StoreResults {
   fanOut: ThroughputResult[];
   latency?: LatencyResult;
   ingest?: IngestResult;
+  /** h: the same member load with ordering off, then on. */
+  ordering: ThroughputResult[];
   overload?: OverloadResult;
   retention?: RetentionResult;
 }
@@ -107,7 +110,7 @@ async function measure<T>(store: StoreKind, label: string, run: (start: StartHer
 }
 
 async function measureStore(store: StoreKind, receiver: Receiver): Promise<StoreResults> {
-  const results: StoreResults = { store, throughput: [], singles: [], fanOut: [] };
+  const results: StoreResults = { store, throughput: [], singles: [], fanOut: [], ordering: [] };
   const timeoutMs = 240_000;
   if (only.has('b')) {
     const counts = store === 'sqlite' ? [1] : flags.processes.split(',').map(Number);
@@ -137,6 +140,17 @@ async function measureStore(store: StoreKind, receiver: Receiver): Promise<Store
     results.latency = await measure(store, 'd', (start) =>
       latencyAtRate(start, receiver, 'd', { processes: 1, ratePerSecond: 1000, seconds: flags.quick ? 4 : 10, warmupSeconds: 4 }),
     );
+  }
+  if (only.has('h')) {
+    // API.md §10: 10 events for each of 10,000 members (a tenth of the events in --quick).
+    const events = size(100_000);
+    for (const ordering of ['none', 'member'] as const) {
+      results.ordering.push(
+        await measure(store, `h-${ordering}`, (start) =>
+          deliveryThroughput(start, receiver, `h${ordering}`, { processes: 1, webhooks: 1, events, warmupEvents: size(3000), members: events / 10, ordering, timeoutMs: 600_000 }),
+        ),
+      );
+    }
   }
   if (only.has('e')) {
     results.ingest = await measure(store, 'e', (start) => batchIngest(start, receiver, { processes: 1, events: size(30_000), warmupEvents: size(3000) }));
@@ -292,6 +306,18 @@ function rowsFor(results: StoreResults, ceiling: number | undefined, best: Basel
         display: `${formatNumber(l.sentToReceivedMs.p50, 1)} / ${formatNumber(l.sentToReceivedMs.p99, 1)} ms`,
       },
     );
+  }
+  const off = results.ordering.find((t) => t.ordering === 'none');
+  for (const t of results.ordering) {
+    const ratio = off && t.ordering === 'member' ? t.deliveriesPerSecond / off.deliveriesPerSecond : undefined;
+    rows.push({
+      id: 'h',
+      scenario: `${name}: ordering ${t.ordering === 'member' ? 'by member' : 'off'}, ${formatNumber(t.members ?? 0)} members × ${formatNumber(t.events / (t.members ?? 1))} events → 1 webhook (signature)${ratio === undefined ? '' : `; ${formatNumber(ratio * 100)}% of ordering off`}${extras(t)}`,
+      value: t.deliveriesPerSecond,
+      unit: 'deliveries/s',
+      ratio: vs(t.deliveriesPerSecond),
+      cpu: t.cpu,
+    });
   }
   if (results.ingest) {
     rows.push({ id: 'e', scenario: `${name}: batch ingest, nothing subscribed, ${formatNumber(results.ingest.events)} events`, value: results.ingest.eventsPerSecond, unit: 'events/s', cpu: results.ingest.cpu });

@@ -50,10 +50,13 @@ export async function webhookFromInput(id: WebhookId, input: Partial<WebhookIn>,
     },
     rateLimitPerSecond: input.rate_limit_per_second ?? null,
     headers: checkHeaders(input.headers ?? {}, errors),
+    ordering: input.ordering ?? 'none',
+    supersede: [],
     autoDisable: autoDisableFrom(input.auto_disable ?? null),
     createdAt: ctx.nowMs,
     updatedAt: ctx.nowMs,
   };
+  webhook.supersede = checkSupersede(input.supersede ?? [], webhook.eventTypes, errors);
   if (errors.length > 0) throw validationError(errors);
   return webhook;
 }
@@ -82,9 +85,12 @@ export async function applyPatch(current: Webhook, patch: WebhookPatch, ctx: Inp
       ? (patch.rate_limit_per_second ?? null)
       : current.rateLimitPerSecond,
     headers: has('headers') ? checkHeaders(patch.headers!, errors) : current.headers,
+    ordering: has('ordering') ? patch.ordering! : current.ordering,
     autoDisable: Object.prototype.hasOwnProperty.call(patch, 'auto_disable') ? autoDisableFrom(patch.auto_disable ?? null) : current.autoDisable,
     updatedAt: ctx.nowMs,
   };
+  // A patch that narrows event_types must not leave supersede naming types no longer subscribed.
+  next.supersede = checkSupersede(has('supersede') ? patch.supersede! : current.supersede, next.eventTypes, errors);
   if (errors.length > 0) throw validationError(errors);
   return next;
 }
@@ -167,6 +173,25 @@ function checkEventTypes(types: string[], errors: FieldError[]): string[] {
     errors.push({
       field: 'event_types',
       message: `event_types has unknown types: ${unknown.map((t) => JSON.stringify(t)).join(', ')}; GET /v1/event-types lists the valid ones`,
+    });
+  }
+  return [...new Set(types)];
+}
+
+/** API.md §10: supersede lists some of the webhook's own event types. */
+function checkSupersede(types: string[], eventTypes: string[], errors: FieldError[]): string[] {
+  const unknown = types.filter((t) => !findEventType(t));
+  const unsubscribed = types.filter((t) => findEventType(t) && !eventTypes.includes(t));
+  if (unknown.length > 0) {
+    errors.push({
+      field: 'supersede',
+      message: `supersede has unknown types: ${unknown.map((t) => JSON.stringify(t)).join(', ')}; list some of the webhook's event_types`,
+    });
+  }
+  if (unsubscribed.length > 0) {
+    errors.push({
+      field: 'supersede',
+      message: `supersede names types the webhook does not subscribe to: ${unsubscribed.map((t) => JSON.stringify(t)).join(', ')}; add them to event_types or remove them from supersede`,
     });
   }
   return [...new Set(types)];

@@ -179,6 +179,7 @@ export class DeliveryEngine {
       const limits = this.#counters.claimLimits(this.directory.enabledIds()).map((l) => ({
         webhookId: l.webhookId as Webhook['id'],
         limit: this.#rateCappedClaim(l.webhookId, l.limit),
+        ordered: this.directory.get(l.webhookId)?.ordering === 'member',
       }));
       const now = this.#counters.now();
       const claimed = await this.store.claimDue({ owner: this.options.owner, nowMs: now, leaseUntil: now + this.options.leaseMs, limits });
@@ -325,14 +326,17 @@ export class DeliveryEngine {
   }
 
   #afterRecorded(records: AttemptRecord[], summary: RecordSummary): void {
+    let isTurnOver = false;
     for (const r of records) {
       this.#counters.settle(r.webhookId);
       if (r.next.status === 'pending') this.#scheduleClaim(r.next.nextAttemptAt);
+      // Ordered by member: a final result lets that member's next delivery go; claim it now.
+      else isTurnOver ||= this.directory.get(r.webhookId)?.ordering === 'member';
     }
     // Auto-disabled webhooks stop at once here (others see the config revision move);
     // herald.* deliveries were queued unheld: claim them.
     if (summary.disabled.length > 0) this.directory.invalidate().catch((err) => this.log.error({ err }, 'could not reload webhooks after an auto-disable'));
-    if (summary.queued > 0) this.wake();
+    if (isTurnOver || summary.queued > 0) this.wake();
     this.#pump();
   }
 

@@ -24,6 +24,9 @@ export interface RetryPolicy {
   maxDelaySeconds: number;
 }
 
+/** API.md §10: none, or one delivery per member in flight to this webhook, in acceptance order. */
+export type Ordering = 'none' | 'member';
+
 export const DEFAULT_RETRY: RetryPolicy = Object.freeze({
   attempts: 3,
   delaySeconds: 30,
@@ -59,6 +62,10 @@ export interface Webhook {
   /** At most this many tries start per second, summed over every process; null: no limit. */
   rateLimitPerSecond: number | null;
   headers: Record<string, string>;
+  /** API.md §10: per-member ordering. */
+  ordering: Ordering;
+  /** API.md §10: event types (some of eventTypes) whose newer event supersedes older pending deliveries. */
+  supersede: string[];
   /** API.md §9: disable after this many failures in a row (null: never). */
   autoDisable: AutoDisablePolicy | null;
   createdAt: number;

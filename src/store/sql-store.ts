@@ -11,6 +11,8 @@ import {
   type ClaimRequest,
   type ClaimedDelivery,
   type DeliveryQuery,
+  type ErasedMember,
+  type EventQuery,
   type HeartbeatTiming,
   type NewEvent,
   type RecordSummary,
@@ -34,6 +36,17 @@ export interface SqlDialect {
   readonly kind: 'sqlite' | 'postgres';
   /** Stat shard this process writes to. */
   readonly shard: number;
+  /** The deliveries column that orders them by acceptance (API.md §10). */
+  readonly seqColumn: 'rowid' | 'seq';
+  /** Several processes write (PostgreSQL): lock delivery rows before recording attempts on them. */
+  readonly locksRows: boolean;
+  /**
+   * Several processes (PostgreSQL): at the start of an ingest transaction, serialise the ingests of
+   * the same (webhook, member) of ordered webhooks, so that acceptance sequence = commit order.
+   */
+  lockMembers?(trx: Kysely<Database>, keys: string[]): Promise<void>;
+  /** After an erasure committed (SQLite: checkpoint so the deleted bytes leave the WAL file). */
+  afterErase?(db: Kysely<Database>): Promise<void>;
   isUniqueViolation(error: unknown): boolean;
   claimDue(db: Kysely<Database>, request: ClaimRequest): Promise<ClaimedDelivery[]>;
   /**
@@ -195,7 +208,24 @@ export class SqlStore implements Store {
   }
 
   ingest(batch: NewEvent[]) {
-    return this.db.transaction().execute((trx) => events.ingest(trx, batch));
+    return this.db.transaction().execute(async (trx) => {
+      if (this.dialect.lockMembers) {
+        const keys = new Set<string>();
+        for (const e of batch) for (const d of e.deliveries) if (d.ordered && e.userId !== null) keys.add(JSON.stringify([d.webhookId, e.userId]));
+        if (keys.size > 0) await this.dialect.lockMembers(trx, [...keys].sort());
+      }
+      return events.ingest(trx, batch, this.dialect.seqColumn);
+    });
+  }
+
+  listEvents(query: EventQuery) {
+    return events.listEvents(this.db, query);
+  }
+
+  async eraseMember(userId: string): Promise<ErasedMember> {
+    const erased = await this.db.transaction().execute((trx) => events.eraseMember(trx, userId));
+    await this.dialect.afterErase?.(this.db);
+    return erased;
   }
 
   async getEvent(eventId: string) {
@@ -234,7 +264,7 @@ export class SqlStore implements Store {
 
   recordAttempts(owner: string, records: AttemptRecord[]): Promise<RecordSummary> {
     return this.dialect.relaxedTransaction(this.db, async (trx) => {
-      const finished = await attempts.recordAttempts(trx, owner, this.dialect.shard, records);
+      const finished = await attempts.recordAttempts(trx, owner, this.dialect.shard, records, this.dialect.locksRows);
       const nowMs = Date.now();
       return this.#afterHealth(trx, await health.applyFinishedDeliveries(trx, this.dialect.kind, finished, nowMs), nowMs);
     });

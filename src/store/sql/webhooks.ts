@@ -30,6 +30,8 @@ export function toRow(r: Selectable<WebhooksTable>): WebhookRow {
     },
     rateLimitPerSecond: r.rate_limit_per_second === null ? null : Number(r.rate_limit_per_second),
     headers: JSON.parse(r.headers),
+    ordering: r.ordering === 'member' ? 'member' : 'none',
+    supersede: JSON.parse(r.supersede),
     autoDisable:
       r.auto_disable_after_failures === null
         ? null
@@ -61,6 +63,8 @@ export function toColumns(row: WebhookRow): Omit<WebhooksTable, 'deleted_at'> {
     retry_max_delay_seconds: row.retry.maxDelaySeconds,
     rate_limit_per_second: row.rateLimitPerSecond,
     headers: JSON.stringify(row.headers),
+    ordering: row.ordering,
+    supersede: JSON.stringify(row.supersede),
     auto_disable_after_failures: row.autoDisable?.afterFailures ?? null,
     auto_disable_after_hours: row.autoDisable?.afterHours ?? null,
     created_at: row.createdAt,

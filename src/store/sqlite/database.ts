@@ -28,6 +28,8 @@ export function openDatabase(path: string): SqliteDatabase.Database {
     throw error;
   }
   database.pragma('synchronous = FULL');
+  // API.md §10 erasure: deleted content is overwritten with zeros, not just unlinked.
+  database.pragma('secure_delete = ON');
   // Fewer, larger checkpoints: rows updated many times (deliveries) are copied back once.
   database.pragma('wal_autocheckpoint = 4000');
   migrate(database);

@@ -28,6 +28,13 @@ export async function openSqliteStore(path: string): Promise<SqliteStore> {
   const dialect: SqlDialect = {
     kind: 'sqlite',
     shard: 0,
+    seqColumn: 'rowid',
+    locksRows: false,
+    // API.md §10: with secure_delete (set at open) the erased rows are zeroed in the pages; a
+    // TRUNCATE checkpoint copies those pages into the database and empties the WAL file.
+    afterErase: async (db) => {
+      await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+    },
     isUniqueViolation: (error) => (error as { code?: string })?.code === 'SQLITE_CONSTRAINT_UNIQUE',
     claimDue,
     // WAL with synchronous=NORMAL survives a process crash and only risks the last commits on a

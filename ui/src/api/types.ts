@@ -2,8 +2,10 @@
 
 export type AuthType = 'none' | 'jwt' | 'basic' | 'signature';
 export type WebhookStatus = 'active' | 'inactive' | 'failed';
-/** API.md §7 and §9: cancelled and superseded are final, like success and failed. */
+/** API.md §7, §9 and §10: cancelled and superseded are final, like success and failed. */
 export type DeliveryStatus = 'pending' | 'success' | 'failed' | 'cancelled' | 'superseded';
+/** API.md §10: one delivery per member in flight, in acceptance order. */
+export type Ordering = 'none' | 'member';
 
 export interface WebhookStats {
   total: number;
@@ -55,6 +57,8 @@ export interface Webhook {
   retry: RetryPolicy;
   rate_limit_per_second?: number | null;
   headers?: Record<string, string> | null;
+  ordering?: Ordering;
+  supersede?: string[];
   status: WebhookStatus;
   created_at: string;
   updated_at: string;
@@ -81,6 +85,8 @@ export interface WebhookIn {
   retry: RetryPolicy;
   rate_limit_per_second?: number | null;
   headers?: Record<string, string>;
+  ordering?: Ordering;
+  supersede?: string[];
 }
 
 export interface TestResult {
@@ -105,6 +111,7 @@ export interface Delivery {
   webhook_name: string;
   event_id: string;
   event_type: string;
+  user_id?: string | null;
   status: DeliveryStatus;
   status_code: number | null;
   error: string | null;
@@ -135,4 +142,15 @@ export interface Page<T> {
 export interface FieldError {
   field: string;
   message: string;
+}
+
+/** GET /v1/events: an accepted event's envelope and when Herald accepted it. */
+export interface EventEnvelope {
+  event_id: string;
+  event_type: string;
+  event_timestamp: string;
+  schema_version: string;
+  user_id: string | null;
+  data: Record<string, unknown>;
+  created_at: string;
 }

@@ -1,4 +1,4 @@
-import { Form, InputNumber, Radio, Switch } from 'antd';
+import { Form, InputNumber, Radio, Select, Switch } from 'antd';
 import { HeadersField } from './headers-field';
 import { RATE_LIMIT, RETRY_LIMITS } from './wizard-values';
 
@@ -9,8 +9,10 @@ function rangeRule(label: string, limits: { min: number; max: number }) {
   ];
 }
 
-/** Step 3: retry policy, request timeout, custom headers and the Enable toggle. */
+/** Step 3: retry policy, request timeout, member ordering and superseding, custom headers and the Enable toggle. */
 export function RetriesStep() {
+  const form = Form.useFormInstance();
+  const eventTypes: string[] = Form.useWatch('event_types', { form, preserve: true }) ?? [];
   return (
     <>
       <Form.Item
@@ -65,6 +67,33 @@ export function RetriesStep() {
         extra="Seconds to wait for the endpoint's answer before the try counts as failed (1-120)."
       >
         <InputNumber min={RETRY_LIMITS.timeout_seconds.min} max={RETRY_LIMITS.timeout_seconds.max} precision={0} suffix="seconds" style={{ width: 160 }} />
+      </Form.Item>
+      <Form.Item
+        label="Ordering"
+        name="ordering"
+        extra="Per member: one delivery per user_id at a time, in the order events were accepted; use it when the endpoint keeps per-member state (a CRM contact, a balance)."
+      >
+        <Radio.Group
+          optionType="button"
+          options={[
+            { value: 'none', label: 'None' },
+            { value: 'member', label: 'Per member' },
+          ]}
+        />
+      </Form.Item>
+      <Form.Item
+        label="Supersede"
+        name="supersede"
+        extra="For these types a newer event for a member ends that member's older undelivered ones as Superseded, so after an outage the endpoint gets the latest value, not a replay."
+      >
+        <Select
+          mode="multiple"
+          allowClear
+          placeholder="No event types"
+          options={eventTypes.map((type) => ({ value: type, label: type }))}
+          style={{ maxWidth: 480 }}
+          aria-label="Supersede"
+        />
       </Form.Item>
       <HeadersField />
       <Form.Item label="Enable" name="enabled" valuePropName="checked" extra="A disabled webhook receives no new events; its pending retries wait.">

@@ -1,5 +1,5 @@
 // The wizard's form values, and how they become the API's webhook body (and back).
-import type { AuthType, Backoff, Webhook, WebhookAuthIn, WebhookIn } from '../api/types';
+import type { AuthType, Backoff, Ordering, Webhook, WebhookAuthIn, WebhookIn } from '../api/types';
 
 export interface HeaderRow {
   name: string;
@@ -19,6 +19,8 @@ export interface WizardValues {
   rate_limit_per_second?: number | null;
   headers: HeaderRow[];
   enabled: boolean;
+  ordering: Ordering;
+  supersede: string[];
 }
 
 /** The API's defaults (API.md section 4). */
@@ -34,6 +36,8 @@ export const DEFAULT_VALUES: WizardValues = {
   rate_limit_per_second: null,
   headers: [],
   enabled: true,
+  ordering: 'none',
+  supersede: [],
 };
 
 export const RETRY_LIMITS = {
@@ -58,6 +62,8 @@ export function fromWebhook(webhook: Webhook): WizardValues {
     rate_limit_per_second: webhook.rate_limit_per_second ?? null,
     headers: Object.entries(webhook.headers ?? {}).map(([name, value]) => ({ name, value })),
     enabled: webhook.enabled,
+    ordering: webhook.ordering ?? 'none',
+    supersede: [...(webhook.supersede ?? [])],
   };
 }
 
@@ -94,6 +100,9 @@ export function toCreateBody(values: WizardValues): WebhookIn {
     event_types: values.event_types,
     retry: { ...values.retry },
   };
+  if (values.ordering === 'member') body.ordering = 'member';
+  const supersede = supersedeOf(values);
+  if (supersede.length) body.supersede = supersede;
   if (values.rate_limit_per_second) body.rate_limit_per_second = values.rate_limit_per_second;
   if (values.description?.trim()) body.description = values.description.trim();
   const filter = parseFilter(values.filter_text);
@@ -135,12 +144,19 @@ export function toPatchBody(values: WizardValues, original: Webhook): Partial<We
     retry: { ...values.retry },
     rate_limit_per_second: values.rate_limit_per_second || null,
     headers: headersBody(values.headers),
+    ordering: values.ordering ?? 'none',
+    supersede: supersedeOf(values),
   };
   const filter = parseFilter(values.filter_text);
   if (filter) body.filter = filter;
   else if (original.filter) body.filter = null;
   if (isAuthChanged(values, original)) body.auth = authPatch(values.auth);
   return body;
+}
+
+/** Supersede names only types still selected in step 2 (unselecting a type drops it here too). */
+export function supersedeOf(values: WizardValues): string[] {
+  return (values.supersede ?? []).filter((type) => values.event_types.includes(type));
 }
 
 function randomBase64(byteCount: number): string {
