@@ -41,7 +41,7 @@ export interface EngineLog {
 export type EngineStore = Pick<Store, 'claimDue' | 'recordAttempts'> & LeaseStore;
 
 /** Tries sent but not yet recorded, per unit of per-webhook concurrency. */
-const UNSETTLED_PER_SLOT = 2;
+const UNSETTLED_PER_SLOT = 4;
 /** After the grace period the tries left are aborted; this is how long they get to unwind. */
 const ABORT_UNWIND_MS = 5_000;
 
@@ -80,7 +80,9 @@ export class DeliveryEngine {
       },
       clock,
     );
-    this.#recorder = new Recorder(store, options.owner, log, (records) => this.#afterRecorded(records));
+    // Half the per-webhook cap of unrecorded tries: a webhook at full speed never waits for the pause.
+    const fullGroup = Math.max(1, Math.min(256, (UNSETTLED_PER_SLOT * options.webhookConcurrency) / 2));
+    this.#recorder = new Recorder(store, options.owner, log, (records) => this.#afterRecorded(records), fullGroup);
     this.#leases = new LeaseKeeper(store, options, clock, log, () => this.wake());
     directory.onChange(() => this.wake());
   }

@@ -1,6 +1,6 @@
 // The Store port over Kysely. Queries live in ./sql/*; what differs per database (claiming,
 // errors, transactions) comes in through SqlDialect from the sqlite/ and postgres/ adapters.
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely, QueryResult } from 'kysely';
 import type { DeliveryId } from '../domain/ids.ts';
 import type { WebhookStats } from '../domain/webhook.ts';
 import type { Database } from './schema.ts';
@@ -34,6 +34,11 @@ export interface SqlDialect {
    * means a re-send. Ingestion never uses it.
    */
   relaxedTransaction<T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Runs statements in order inside trx's transaction, in one round trip where the driver can
+   * (SQLite: one message to the database thread); the first error rejects. Absent: one by one.
+   */
+  executeBatch?(trx: Kysely<Database>, queries: readonly CompiledQuery[]): Promise<QueryResult<unknown>[]>;
   /** Runs inside every transaction that changed a webhook (PostgreSQL: NOTIFY other processes). */
   onConfigWritten?(trx: Kysely<Database>): Promise<void>;
   /** Several processes (PostgreSQL): the owner registry behind Store.heartbeat and signOff. */
@@ -49,6 +54,14 @@ export class SqlStore implements Store {
     protected readonly db: Kysely<Database>,
     protected readonly dialect: SqlDialect,
   ) {}
+
+  /** Runs statements in order in trx, in one go where the dialect can. */
+  readonly #batch = async (trx: Kysely<Database>, queries: readonly CompiledQuery[]): Promise<QueryResult<unknown>[]> => {
+    if (this.dialect.executeBatch) return this.dialect.executeBatch(trx, queries);
+    const results: QueryResult<unknown>[] = [];
+    for (const query of queries) results.push(await trx.executeQuery(query));
+    return results;
+  };
 
   get kind() {
     return this.dialect.kind;
@@ -190,7 +203,7 @@ export class SqlStore implements Store {
   }
 
   recordAttempts(owner: string, records: AttemptRecord[]): Promise<void> {
-    return this.dialect.relaxedTransaction(this.db, (trx) => attempts.recordAttempts(trx, owner, this.dialect.shard, records));
+    return this.dialect.relaxedTransaction(this.db, (trx) => attempts.recordAttempts(trx, owner, this.dialect.shard, records, this.#batch));
   }
 
   releaseLeases(owner: string, ids?: DeliveryId[]): Promise<void> {

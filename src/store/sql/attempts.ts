@@ -1,6 +1,6 @@
 // Recording attempts: the attempt rows, the state of their deliveries (only where the writer still
 // holds the lease) and the stats, in the caller's transaction. Shared by both adapters.
-import { sql, type Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely, type QueryResult } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { AttemptRecord } from '../ports.ts';
 import { addStats, statsOfAttempts } from './stats.ts';
@@ -9,38 +9,57 @@ type Db = Kysely<Database>;
 
 const ROWS_PER_INSERT = 400;
 
-/** Must run inside a transaction. */
-export async function recordAttempts(trx: Db, owner: string, shard: number, records: AttemptRecord[]): Promise<void> {
+/** Runs statements in order in the transaction, in one round trip where the store can. */
+export type Batch = (trx: Db, queries: readonly CompiledQuery[]) => Promise<QueryResult<unknown>[]>;
+
+/**
+ * Must run inside a transaction. The attempt rows and every delivery update go to the database
+ * together (one batch: they do not depend on each other's results); the stats follow, since
+ * they count only the deliveries whose update applied.
+ */
+export async function recordAttempts(trx: Db, owner: string, shard: number, records: AttemptRecord[], batch: Batch): Promise<void> {
   if (records.length === 0) return;
-  await insertAttempts(trx, records);
+  const inserts = insertAttempts(trx, records);
+  const succeeded = markSucceeded(trx, owner, records);
+  const others = records.filter((r) => r.next.status !== 'success');
+  const updates = others.map((r) => markFailedOrDue(trx, owner, r));
+  const results = await batch(trx, [...inserts, ...succeeded, ...updates]);
   const applied = new Set<string>();
-  for (const id of await markSucceeded(trx, owner, records)) applied.add(id);
-  for (const id of await markFailedOrDue(trx, owner, records)) applied.add(id);
+  for (const result of results.slice(inserts.length, inserts.length + succeeded.length)) {
+    for (const row of result.rows as Array<{ id: string }>) applied.add(row.id);
+  }
+  results.slice(inserts.length + succeeded.length).forEach((result, i) => {
+    if (Number(result.numAffectedRows ?? 0) === 1) applied.add(others[i].deliveryId);
+  });
   await addStats(trx, shard, statsOfAttempts(records, applied));
 }
 
-async function insertAttempts(trx: Db, records: AttemptRecord[]): Promise<void> {
+function insertAttempts(trx: Db, records: AttemptRecord[]): CompiledQuery[] {
+  const queries: CompiledQuery[] = [];
   for (let i = 0; i < records.length; i += ROWS_PER_INSERT) {
-    await trx
-      .insertInto('attempts')
-      .values(
-        records.slice(i, i + ROWS_PER_INSERT).map((r) => ({
-          delivery_id: r.deliveryId,
-          attempt: r.attempt,
-          started_at: r.result.startedAt,
-          duration_ms: r.result.durationMs,
-          status_code: r.result.statusCode,
-          outcome: r.result.outcome,
-          error: r.result.error,
-          response_body: r.result.responseBody,
-        })),
-      )
-      .execute();
+    queries.push(
+      trx
+        .insertInto('attempts')
+        .values(
+          records.slice(i, i + ROWS_PER_INSERT).map((r) => ({
+            delivery_id: r.deliveryId,
+            attempt: r.attempt,
+            started_at: r.result.startedAt,
+            duration_ms: r.result.durationMs,
+            status_code: r.result.statusCode,
+            outcome: r.result.outcome,
+            error: r.result.error,
+            response_body: r.result.responseBody,
+          })),
+        )
+        .compile(),
+    );
   }
+  return queries;
 }
 
-/** The common case, first-try successes with one status code, is one statement per code. */
-async function markSucceeded(trx: Db, owner: string, records: AttemptRecord[]): Promise<string[]> {
+/** The common case, first-try successes with one status code, is one statement per code (RETURNING the ids it changed). */
+function markSucceeded(trx: Db, owner: string, records: AttemptRecord[]): CompiledQuery[] {
   const byCode = new Map<number | null, AttemptRecord[]>();
   for (const r of records) {
     if (r.next.status !== 'success') continue;
@@ -48,9 +67,8 @@ async function markSucceeded(trx: Db, owner: string, records: AttemptRecord[]): 
     group.push(r);
     byCode.set(r.result.statusCode, group);
   }
-  const applied: string[] = [];
-  for (const [statusCode, group] of byCode) {
-    const rows = await trx
+  return [...byCode].map(([statusCode, group]) =>
+    trx
       .updateTable('deliveries')
       .set({
         status: 'success',
@@ -69,33 +87,26 @@ async function markSucceeded(trx: Db, owner: string, records: AttemptRecord[]): 
       .where('lease_owner', '=', owner)
       .where('status', '=', 'pending')
       .returning('id')
-      .execute();
-    applied.push(...rows.map((row) => row.id));
-  }
-  return applied;
+      .compile(),
+  );
 }
 
-async function markFailedOrDue(trx: Db, owner: string, records: AttemptRecord[]): Promise<string[]> {
-  const applied: string[] = [];
-  for (const r of records) {
-    if (r.next.status === 'success') continue;
-    const result = await trx
-      .updateTable('deliveries')
-      .set({
-        status: r.next.status,
-        attempts: sql`attempts + 1`,
-        round_tries: sql`round_tries + 1`,
-        status_code: r.result.statusCode,
-        error: r.result.error,
-        next_attempt_at: r.next.status === 'pending' ? r.next.nextAttemptAt : null,
-        lease_owner: null,
-        lease_until: null,
-      })
-      .where('id', '=', r.deliveryId)
-      .where('lease_owner', '=', owner)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 1) applied.push(r.deliveryId);
-  }
-  return applied;
+/** One failed try's delivery: its numAffectedRows says whether the update applied. */
+function markFailedOrDue(trx: Db, owner: string, r: AttemptRecord): CompiledQuery {
+  return trx
+    .updateTable('deliveries')
+    .set({
+      status: r.next.status,
+      attempts: sql`attempts + 1`,
+      round_tries: sql`round_tries + 1`,
+      status_code: r.result.statusCode,
+      error: r.result.error,
+      next_attempt_at: r.next.status === 'pending' ? r.next.nextAttemptAt : null,
+      lease_owner: null,
+      lease_until: null,
+    })
+    .where('id', '=', r.deliveryId)
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'pending')
+    .compile();
 }
