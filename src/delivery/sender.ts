@@ -63,12 +63,13 @@ export class HttpSender implements Sender {
     const startedAt = (this.options.clock ?? systemClock)();
     const t0 = performance.now();
     const host = new URL(req.url).host;
-    const finish = (observation: Observation, statusCode: number | null, responseBody: string | null): AttemptResult => ({
+    const finish = (observation: Observation, statusCode: number | null, responseBody: string | null, retryAfter: string | null = null): AttemptResult => ({
       ...classifyAttempt(observation, host),
       statusCode,
       responseBody,
       startedAt,
       durationMs: Math.round(performance.now() - t0),
+      retryAfter,
     });
     if (this.#shutdown.signal.aborted) return null;
     const blocked = this.#blockedLiteral(req.url);
@@ -87,8 +88,13 @@ export class HttpSender implements Sender {
         bodyTimeout: req.timeoutMs,
       });
       const responseBody = await readCapped(response.body);
-      const location = response.headers.location;
-      return finish({ kind: 'response', statusCode: response.statusCode, location: location === undefined ? null : String(location) }, response.statusCode, responseBody);
+      const { location, 'retry-after': retryAfter } = response.headers;
+      return finish(
+        { kind: 'response', statusCode: response.statusCode, location: location === undefined ? null : String(location) },
+        response.statusCode,
+        responseBody,
+        retryAfter === undefined ? null : String(retryAfter),
+      );
     } catch (error) {
       if (this.#shutdown.signal.aborted) return null;
       if (deadline.signal.aborted) return finish({ kind: 'deadline', timeoutMs: req.timeoutMs }, null, null);

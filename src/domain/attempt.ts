@@ -47,10 +47,12 @@ export interface AttemptResult extends Classification {
   responseBody: string | null;
   startedAt: number;
   durationMs: number;
+  /** The answer's Retry-After header as sent (seconds or an HTTP date), for the retry step; null without one. */
+  retryAfter?: string | null;
 }
 
 /** A try as the store gives it back (verdict and cause are not stored; the outcome is). */
-export type RecordedAttempt = Omit<AttemptResult, 'verdict' | 'cause'> & {
+export type RecordedAttempt = Omit<AttemptResult, 'verdict' | 'cause' | 'retryAfter'> & {
   /** 1, 2, … across every round of its delivery. */
   attempt: number;
 };
