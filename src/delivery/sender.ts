@@ -8,12 +8,18 @@ import { Agent, request } from 'undici';
 import { BLOCKED_TARGET_CODE, classifyAttempt, type AttemptResult, type Observation } from '../domain/attempt.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import { blockedMessage, isLocalName, isPrivateAddress } from '../net/target-guard.ts';
+import { signatureHeader } from './sign.ts';
 
 export interface SendRequest {
   url: string;
   headers: Record<string, string>;
   body: string;
   timeoutMs: number;
+  /**
+   * Standard Webhooks secrets: the sender adds `webhook-signature` over `webhook-id`,
+   * `webhook-timestamp` and the body (so that signing runs where the sending does).
+   */
+  signWith?: string[];
 }
 
 export interface Sender {
@@ -80,7 +86,7 @@ export class HttpSender implements Sender {
     try {
       const response = await request(req.url, {
         method: 'POST',
-        headers: req.headers,
+        headers: req.signWith ? { ...req.headers, 'webhook-signature': signed(req, req.signWith) } : req.headers,
         body: req.body,
         dispatcher: this.#agent,
         signal: AbortSignal.any([deadline.signal, this.#shutdown.signal]),
@@ -118,6 +124,10 @@ export class HttpSender implements Sender {
     this.abortAll();
     await this.#agent.close();
   }
+}
+
+function signed(req: SendRequest, secrets: string[]): string {
+  return signatureHeader(secrets, req.headers['webhook-id'], Number(req.headers['webhook-timestamp']), req.body);
 }
 
 /** The code and message of a transport error (undici wraps some in `cause`). */

@@ -2,6 +2,7 @@
 // HTTP work in worker threads. Real threads, a real receiver on 127.0.0.1.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { standardSignature } from '../../src/delivery/sign.ts';
 import { ThreadedSender } from '../../src/delivery/threads/pool.ts';
 import { decode, encode, type RequestBatch } from '../../src/delivery/threads/wire.ts';
 import { startReceiver, type Receiver } from '../helpers/receiver.ts';
@@ -51,6 +52,17 @@ describe('delivery threads', () => {
     const got = receiver.requests.slice(before);
     assert.deepEqual(got.map((r) => r.body).sort(), ['{"n":1}', '{"n":2}']);
     assert.equal(got.find((r) => r.body === '{"n":1}')?.headers['webhook-id'], 'evt_1');
+  });
+
+  it('signs in the thread: webhook-signature over the id, timestamp and exact body, one per secret', async () => {
+    receiver.respondWith(() => ({ status: 200 }));
+    const secrets = ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'];
+    const before = receiver.requests.length;
+    const body = '{"signed":"é"}';
+    const result = await sender.send({ ...request(receiver.url, { body, headers: { 'webhook-id': 'evt_s', 'webhook-timestamp': '1614265330' } }), signWith: secrets });
+    assert.equal(result?.verdict, 'delivered');
+    const expected = secrets.map((s) => standardSignature(s, 'evt_s', 1614265330, body)).join(' ');
+    assert.equal(receiver.requests[before].headers['webhook-signature'], expected);
   });
 
   it('spreads many tries over the threads and answers every one', async () => {
