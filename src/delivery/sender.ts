@@ -51,8 +51,11 @@ function guardedLookup(hostname: string, options: any, callback: any): void {
 
 export class HttpSender implements Sender {
   readonly #agent: Agent;
-  /** Joined with each request's own deadline: aborting it ends every try in flight. */
-  readonly #shutdown = new AbortController();
+  /** The abort of every try in flight: its deadline or abortAll() ends it (one signal per try). */
+  readonly #inFlight = new Set<AbortController>();
+  #isShutDown = false;
+  /** host and the guard's verdict per URL: a webhook's URL is parsed once, not per try. */
+  readonly #targets = new Map<string, { host: string; blocked: string | null }>();
 
   constructor(
     private readonly options: { allowPrivateTargets: boolean; connectionsPerOrigin: number; clock?: Clock },
@@ -68,7 +71,7 @@ export class HttpSender implements Sender {
   async send(req: SendRequest): Promise<AttemptResult | null> {
     const startedAt = (this.options.clock ?? systemClock)();
     const t0 = performance.now();
-    const host = new URL(req.url).host;
+    const { host, blocked } = this.#target(req.url);
     const finish = (observation: Observation, statusCode: number | null, responseBody: string | null, retryAfter: string | null = null): AttemptResult => ({
       ...classifyAttempt(observation, host),
       statusCode,
@@ -77,19 +80,23 @@ export class HttpSender implements Sender {
       durationMs: Math.round(performance.now() - t0),
       retryAfter,
     });
-    if (this.#shutdown.signal.aborted) return null;
-    const blocked = this.#blockedLiteral(req.url);
+    if (this.#isShutDown) return null;
     if (blocked) return finish({ kind: 'failure', code: BLOCKED_TARGET_CODE, message: blocked }, null, null);
 
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), req.timeoutMs);
+    const abort = new AbortController();
+    let isPastDeadline = false;
+    const timer = setTimeout(() => {
+      isPastDeadline = true;
+      abort.abort();
+    }, req.timeoutMs);
+    this.#inFlight.add(abort);
     try {
       const response = await request(req.url, {
         method: 'POST',
         headers: req.signWith ? { ...req.headers, 'webhook-signature': signed(req, req.signWith) } : req.headers,
         body: req.body,
         dispatcher: this.#agent,
-        signal: AbortSignal.any([deadline.signal, this.#shutdown.signal]),
+        signal: abort.signal,
         headersTimeout: req.timeoutMs,
         bodyTimeout: req.timeoutMs,
       });
@@ -102,22 +109,31 @@ export class HttpSender implements Sender {
         retryAfter === undefined ? null : String(retryAfter),
       );
     } catch (error) {
-      if (this.#shutdown.signal.aborted) return null;
-      if (deadline.signal.aborted) return finish({ kind: 'deadline', timeoutMs: req.timeoutMs }, null, null);
+      if (this.#isShutDown) return null;
+      if (isPastDeadline) return finish({ kind: 'deadline', timeoutMs: req.timeoutMs }, null, null);
       return finish(failureOf(error), null, null);
     } finally {
       clearTimeout(timer);
+      this.#inFlight.delete(abort);
     }
   }
 
   abortAll(): void {
-    this.#shutdown.abort();
+    this.#isShutDown = true;
+    for (const abort of this.#inFlight) abort.abort();
   }
 
-  #blockedLiteral(url: string): string | null {
-    if (this.options.allowPrivateTargets) return null;
-    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-    return isIP(host) && isPrivateAddress(host) ? blockedMessage(host) : null;
+  #target(url: string): { host: string; blocked: string | null } {
+    let target = this.#targets.get(url);
+    if (!target) {
+      const parsed = new URL(url);
+      const hostname = parsed.hostname.replace(/^\[|\]$/g, '');
+      const blocked = !this.options.allowPrivateTargets && isIP(hostname) && isPrivateAddress(hostname) ? blockedMessage(hostname) : null;
+      target = { host: parsed.host, blocked };
+      if (this.#targets.size >= 10_000) this.#targets.clear();
+      this.#targets.set(url, target);
+    }
+    return target;
   }
 
   async close(): Promise<void> {

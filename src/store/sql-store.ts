@@ -169,7 +169,7 @@ export class SqlStore implements Store {
   }
 
   ingest(batch: NewEvent[]) {
-    return this.db.transaction().execute((trx) => events.ingest(trx, batch));
+    return this.db.transaction().execute((trx) => events.ingest(trx, batch, this.#batch));
   }
 
   async getEvent(eventId: string) {

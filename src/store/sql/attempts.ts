@@ -1,6 +1,7 @@
 // Recording attempts: the attempt rows, the state of their deliveries (only where the writer still
 // holds the lease) and the stats, in the caller's transaction. Shared by both adapters.
-import { sql, type CompiledQuery, type Kysely, type QueryResult } from 'kysely';
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
+import type { Batch } from './batch.ts';
 import type { Database } from '../schema.ts';
 import type { AttemptRecord } from '../ports.ts';
 import { addStats, statsOfAttempts } from './stats.ts';
@@ -8,9 +9,6 @@ import { addStats, statsOfAttempts } from './stats.ts';
 type Db = Kysely<Database>;
 
 const ROWS_PER_INSERT = 400;
-
-/** Runs statements in order in the transaction, in one round trip where the store can. */
-export type Batch = (trx: Db, queries: readonly CompiledQuery[]) => Promise<QueryResult<unknown>[]>;
 
 /**
  * Must run inside a transaction. The attempt rows and every delivery update go to the database

@@ -2,6 +2,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, EventsTable } from '../schema.ts';
 import type { EventRow, IngestResult, NewEvent } from '../ports.ts';
+import type { Batch } from './batch.ts';
 
 type Db = Kysely<Database>;
 
@@ -17,16 +18,18 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
  * Must run inside one transaction. The first occurrence of an event id wins, in this batch and
  * against everything stored before; repeats get the stored result and add no deliveries.
  */
-export async function ingest(trx: Db, events: NewEvent[]): Promise<IngestResult[]> {
+export async function ingest(trx: Db, events: NewEvent[], batch: Batch): Promise<IngestResult[]> {
   const firstById = new Map<string, NewEvent>();
   for (const event of events) if (!firstById.has(event.eventId)) firstById.set(event.eventId, event);
   // Sorted, so that concurrent transactions (group commits, other processes) that share an event id
   // take its row lock in the same order and cannot deadlock.
   const candidates = [...firstById.values()].sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
 
+  // Every chunk of events in one batch, then every chunk of deliveries in another (they depend
+  // only on which events were new): a batch of any size is three trips to the database.
   const inserted = new Set<string>();
-  for (const part of chunks(candidates)) {
-    const rows = await trx
+  const eventInserts = chunks(candidates).map((part) =>
+    trx
       .insertInto('events')
       .values(
         part.map((e) => ({
@@ -41,8 +44,10 @@ export async function ingest(trx: Db, events: NewEvent[]): Promise<IngestResult[
       )
       .onConflict((oc) => oc.column('event_id').doNothing())
       .returning('event_id')
-      .execute();
-    for (const row of rows) inserted.add(row.event_id);
+      .compile(),
+  );
+  for (const result of await batch(trx, eventInserts)) {
+    for (const row of result.rows as Array<{ event_id: string }>) inserted.add(row.event_id);
   }
 
   const deliveries = candidates
@@ -65,7 +70,7 @@ export async function ingest(trx: Db, events: NewEvent[]): Promise<IngestResult[
         lease_until: d.leaseUntil,
       })),
     );
-  for (const part of chunks(deliveries)) await trx.insertInto('deliveries').values(part).execute();
+  await batch(trx, chunks(deliveries).map((part) => trx.insertInto('deliveries').values(part).compile()));
 
   const earlier = new Map<string, { eventType: string; deliveries: number }>();
   const repeatedIds = candidates.filter((e) => !inserted.has(e.eventId)).map((e) => e.eventId);

@@ -1,0 +1,7 @@
+// Statements that do not depend on each other's results, run in order inside the caller's
+// transaction in one round trip where the store can (SQLite: one message to its database thread;
+// PostgreSQL: one after another). The first error rejects; the transaction then rolls back.
+import type { CompiledQuery, Kysely, QueryResult } from 'kysely';
+import type { Database } from '../schema.ts';
+
+export type Batch = (trx: Kysely<Database>, queries: readonly CompiledQuery[]) => Promise<QueryResult<unknown>[]>;
