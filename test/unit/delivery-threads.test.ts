@@ -29,7 +29,7 @@ describe('delivery threads', () => {
     await receiver.close();
   });
 
-  it('carries a batch of requests and results as bytes, unchanged', () => {
+  it('carries a batch of requests and results as one JSON text, unchanged', () => {
     const batch: RequestBatch = [[7, request('http://127.0.0.1:1/x', { body: 'é"\n', headers: { a: 'b' } })]];
     assert.deepEqual(decode(encode(batch)), batch);
   });

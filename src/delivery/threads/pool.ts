@@ -2,7 +2,7 @@
 // its own (thread.ts), so that HTTP sending, reading answers and classifying them run beside the
 // main thread, which keeps the API, ingestion and scheduling. A try goes to the thread with the
 // fewest tries in flight; requests are posted once per microtask and results come back once per
-// turn of each thread's loop, as bytes (wire.ts). The engine cannot tell this from HttpSender.
+// turn of each thread's loop, as JSON text (wire.ts). The engine cannot tell this from HttpSender.
 import { Worker } from 'node:worker_threads';
 import type { AttemptResult } from '../../domain/attempt.ts';
 import type { Sender, SendRequest } from '../sender.ts';
@@ -35,7 +35,7 @@ class DeliveryThread {
     const worker = new Worker(new URL('./thread-entry.mjs', import.meta.url), { workerData: this.options });
     worker.on('message', (message: FromThread) => {
       if (message.type !== 'results') return;
-      for (const [id, result] of decode<ResultBatch>(message.bytes)) {
+      for (const [id, result] of decode<ResultBatch>(message.batch)) {
         const waiter = this.pending.get(id);
         this.pending.delete(id);
         waiter?.resolve(result);
@@ -59,15 +59,15 @@ class DeliveryThread {
     return worker;
   }
 
-  post(message: ToThread, transfer?: ArrayBuffer[]): void {
-    this.#worker.postMessage(message, transfer);
+  post(message: ToThread): void {
+    this.#worker.postMessage(message);
   }
 
   flush(): void {
     if (this.outbox.length === 0) return;
-    const bytes = encode(this.outbox);
+    const batch = encode(this.outbox);
     this.outbox = [];
-    this.post({ type: 'send', bytes }, [bytes.buffer as ArrayBuffer]);
+    this.post({ type: 'send', batch });
   }
 
   /** Lets the thread close its agent, then waits for it to exit. Tries still unanswered end as aborted. */

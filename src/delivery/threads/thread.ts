@@ -13,9 +13,9 @@ let isFlushScheduled = false;
 
 function flush(): void {
   isFlushScheduled = false;
-  const bytes = encode(done);
+  const batch = encode(done);
   done = [];
-  port.postMessage({ type: 'results', bytes } satisfies FromThread, [bytes.buffer as ArrayBuffer]);
+  port.postMessage({ type: 'results', batch } satisfies FromThread);
 }
 
 function finished(id: number, result: AttemptResult | null): void {
@@ -29,7 +29,7 @@ function finished(id: number, result: AttemptResult | null): void {
 port.on('message', (message: ToThread) => {
   switch (message.type) {
     case 'send':
-      for (const [id, request] of decode<RequestBatch>(message.bytes)) {
+      for (const [id, request] of decode<RequestBatch>(message.batch)) {
         // send() never throws for anything a receiver does; a bug still answers (as "aborted").
         sender.send(request).then(
           (result) => finished(id, result),

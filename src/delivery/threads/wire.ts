@@ -1,6 +1,8 @@
 // What crosses the delivery-thread boundary: batches of requests one way, batches of results the
-// other, each batch one JSON text encoded to bytes whose buffer is transferred (no object graph
-// is cloned per delivery). Both sides use these; nothing else knows the format.
+// other, each batch one JSON text (no object graph is cloned per delivery; a string crosses as one
+// flat copy). Measured on this machine, posting a ~1 KiB batch as a string cost 1.3-2.2 µs of the
+// sender's CPU against 3.2-3.6 µs for encoding it to bytes and transferring their buffer, and the
+// receiving side has nothing to decode. Both sides use these; nothing else knows the format.
 import type { AttemptResult } from '../../domain/attempt.ts';
 import type { SendRequest } from '../sender.ts';
 
@@ -11,24 +13,21 @@ export interface HttpOptions {
 
 /** Main thread → delivery thread. */
 export type ToThread =
-  | { type: 'send'; bytes: Uint8Array }
+  | { type: 'send'; batch: string }
   | { type: 'abort' }
   | { type: 'close' };
 
 /** Delivery thread → main thread. */
-export type FromThread = { type: 'results'; bytes: Uint8Array } | { type: 'closed' };
+export type FromThread = { type: 'results'; batch: string } | { type: 'closed' };
 
 export type RequestBatch = Array<[id: number, request: SendRequest]>;
 /** Null: the try was aborted (shutdown), there is nothing to record. */
 export type ResultBatch = Array<[id: number, result: AttemptResult | null]>;
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-export function encode(batch: RequestBatch | ResultBatch): Uint8Array {
-  return encoder.encode(JSON.stringify(batch));
+export function encode(batch: RequestBatch | ResultBatch): string {
+  return JSON.stringify(batch);
 }
 
-export function decode<T extends RequestBatch | ResultBatch>(bytes: Uint8Array): T {
-  return JSON.parse(decoder.decode(bytes)) as T;
+export function decode<T extends RequestBatch | ResultBatch>(text: string): T {
+  return JSON.parse(text) as T;
 }
