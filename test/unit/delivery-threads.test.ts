@@ -72,6 +72,15 @@ describe('delivery threads', () => {
     assert.deepEqual(errors, []);
   });
 
+  it('keeps 4 KiB of a huge answer, and reports a connection closed without one', async () => {
+    receiver.respondWith((req) => (req.json?.n === 4 ? { reset: true } : { status: 500, body: 'é'.repeat(1024 * 1024) }));
+    const [huge, reset] = await Promise.all([sender.send(request(receiver.url)), sender.send(request(receiver.url, { body: '{"n":4}' }))]);
+    assert.equal(huge?.statusCode, 500);
+    assert.equal(Buffer.byteLength(huge?.responseBody ?? ''), 4096);
+    assert.equal(reset?.outcome, 'network_error');
+    assert.equal(reset?.statusCode, null);
+  });
+
   it('follows no redirect and keeps the deadline inside the thread', async () => {
     receiver.respondWith((req) => (req.json?.n === 3 ? { hang: true } : { status: 302, headers: { location: 'http://127.0.0.1:9/elsewhere' } }));
     const [redirect, late] = await Promise.all([
