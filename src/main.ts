@@ -16,6 +16,7 @@ import { ThreadedSender } from './delivery/threads/pool.ts';
 import { DeliveryEngine } from './delivery/engine.ts';
 import { ExampleSender } from './delivery/test-send.ts';
 import { Ingestor } from './ingest/ingestor.ts';
+import { HealthSweep, HEALTH_SWEEP_INTERVAL_MS } from './maintenance/health-sweep.ts';
 import { buildApi } from './api/app.ts';
 import type { Api } from './api/deps.ts';
 import { MemoryRateLimiter } from './api/auth.ts';
@@ -61,6 +62,12 @@ export async function startHerald(config: Config, log: Logger): Promise<Herald> 
   opened.onWork?.(() => engine?.wake());
   opened.onConfigChange?.(() => void directory.invalidate());
   const ingestor = new Ingestor(store, directory, metrics, engine, wakeWorkers);
+  const healthSweep = new HealthSweep(store, {
+    intervalMs: HEALTH_SWEEP_INTERVAL_MS,
+    onQueued: wakeWorkers,
+    onDisabled: () => void directory.invalidate().catch((err) => log.error({ err }, 'could not reload webhooks')),
+    log,
+  });
 
   let isReady = false;
   const api = await buildApi({
@@ -83,6 +90,7 @@ export async function startHerald(config: Config, log: Logger): Promise<Herald> 
   await api.listen({ port: config.port, host: config.host });
   await adminKeys.generateIfMissing();
   await engine?.start();
+  healthSweep.start();
   isReady = true;
   log.info({ owner, role: config.role }, 'Herald is ready');
 
@@ -95,6 +103,7 @@ export async function startHerald(config: Config, log: Logger): Promise<Herald> 
       const cutTestSends = setTimeout(() => testHttp.abortAll(), graceMs);
       await api.close();
       clearTimeout(cutTestSends);
+      await healthSweep.stop();
       // Tries in flight get the grace period, then are aborted and stay due (nothing recorded).
       await engine?.stop(graceMs);
       await Promise.all([sender.close(), testHttp.close()]);

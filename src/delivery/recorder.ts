@@ -1,7 +1,7 @@
 // Writes attempt outcomes in groups: every record made while one write runs goes into the next
 // transaction together. A failed write is retried; a crash before it only means a re-send.
 import type { DeliveryId } from '../domain/ids.ts';
-import type { AttemptRecord, Store } from '../store/ports.ts';
+import type { AttemptRecord, RecordSummary, Store } from '../store/ports.ts';
 
 /** A group this size is written at once, without the pause. */
 const FULL_GROUP = 256;
@@ -22,7 +22,7 @@ export class Recorder {
     private readonly store: Pick<Store, 'recordAttempts' | 'releaseLeases'>,
     private readonly owner: string,
     private readonly log: RecorderLog,
-    private readonly onRecorded: (records: AttemptRecord[]) => void,
+    private readonly onRecorded: (records: AttemptRecord[], summary: RecordSummary) => void,
     /**
      * Written at once from this many records: the engine stops sending to a webhook whose
      * unrecorded tries reach a cap, so a group must not wait for more records than that allows.
@@ -77,10 +77,10 @@ export class Recorder {
     const records = this.#records.splice(0);
     const releases = this.#releases.splice(0);
     try {
-      if (records.length > 0) await this.store.recordAttempts(this.owner, records);
+      const summary = records.length > 0 ? await this.store.recordAttempts(this.owner, records) : null;
       if (releases.length > 0) await this.store.releaseLeases(this.owner, releases);
       this.#retryDelayMs = 100;
-      if (records.length > 0) this.onRecorded(records);
+      if (summary) this.onRecorded(records, summary);
     } catch (error) {
       this.log.error({ err: error, records: records.length }, 'could not record attempts; will retry');
       this.#records.unshift(...records);

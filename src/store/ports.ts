@@ -1,6 +1,7 @@
 // The store interface: every operation Herald needs from its database, named for the domain.
 // The SQLite and PostgreSQL adapters implement it; one contract suite (test/store-contract) checks both.
 import type { AttemptResult, RecordedAttempt } from '../domain/attempt.ts';
+import type { AutoDisablePolicy, WebhookHealth } from '../domain/health.ts';
 import type { DeliveryId, WebhookId } from '../domain/ids.ts';
 import type { NextStep } from '../domain/retry.ts';
 import type { AuthType, RetryPolicy, WebhookStats } from '../domain/webhook.ts';
@@ -22,6 +23,7 @@ export interface WebhookRow {
   filter: Record<string, unknown> | null;
   retry: RetryPolicy;
   headers: Record<string, string>;
+  autoDisable: AutoDisablePolicy | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -35,7 +37,10 @@ export interface WebhookQuery {
   limit: number;
 }
 
-export type DeliveryStatus = 'pending' | 'success' | 'failed';
+/** API.md §7 and §9: `cancelled` and `superseded` (§10) are final, like success and failed. */
+export type DeliveryStatus = 'pending' | 'success' | 'failed' | 'cancelled' | 'superseded';
+
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'success', 'failed', 'cancelled', 'superseded'];
 
 export interface NewEvent {
   eventId: string;
@@ -134,6 +139,33 @@ export interface HeartbeatTiming {
 
 export type RequeueResult = 'requeued' | 'not_found' | 'pending' | 'webhook_deleted';
 
+export type CancelResult = 'cancelled' | 'not_found' | 'not_pending';
+
+/** What recording outcomes (or the auto-disable sweep) did besides the delivery rows. */
+export interface RecordSummary {
+  /** Deliveries of herald.* events queued, held by nobody yet: wake the engines. */
+  queued: number;
+  /** Webhooks auto-disabled (their config changed). */
+  disabled: WebhookId[];
+}
+
+/** API.md §9 recover: a window of creation times (Unix ms, both inclusive). */
+export interface RecoverRequest {
+  since: number;
+  until: number;
+  includeMissed: boolean;
+  nowMs: number;
+  /** At most this many deliveries; more in the window and nothing is done. */
+  limit: number;
+  /** Deliveries per transaction (default 250). */
+  batchSize?: number;
+}
+
+export type RecoverResult =
+  | { status: 'ok'; deliveries: number }
+  | { status: 'too_many'; count: number }
+  | { status: 'not_found' };
+
 /** Thrown by insertWebhook / updateWebhook when another live webhook has the name. */
 export class NameTakenError extends Error {}
 
@@ -158,6 +190,12 @@ export interface Store {
   listWebhooks(query: WebhookQuery): Promise<WebhookRow[]>;
   allWebhooks(): Promise<WebhookRow[]>;
   webhookStats(ids: string[]): Promise<Map<string, WebhookStats>>;
+  /** API.md §9; a webhook without a row is healthy. */
+  webhookHealth(ids: string[]): Promise<Map<string, WebhookHealth>>;
+  /** Failed deliveries of the window get a fresh round; with includeMissed, events without one get one. */
+  recoverDeliveries(webhookId: string, request: RecoverRequest): Promise<RecoverResult>;
+  /** Auto-disables the webhooks whose failures have lasted long enough (run at least once a minute). */
+  autoDisableDue(nowMs: number): Promise<RecordSummary>;
 
   /** Stores events and their deliveries in one durable transaction; idempotent on eventId. */
   ingest(events: NewEvent[]): Promise<IngestResult[]>;
@@ -169,10 +207,16 @@ export interface Store {
   listAttempts(deliveryId: string): Promise<RecordedAttempt[]>;
   /** Starts a fresh round for a finished delivery. */
   requeueDelivery(id: string, nowMs: number): Promise<RequeueResult>;
+  /** Ends a pending delivery as cancelled. */
+  cancelDelivery(id: string): Promise<CancelResult>;
 
   claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]>;
-  /** Applies attempt outcomes; a delivery whose lease `owner` no longer holds keeps its state. */
-  recordAttempts(owner: string, records: AttemptRecord[]): Promise<void>;
+  /**
+   * Applies attempt outcomes; a delivery whose lease `owner` no longer holds (or that is no longer
+   * pending: cancelled) keeps its state. In the same transaction: stats, health, auto-disable and
+   * the herald.* events these cause.
+   */
+  recordAttempts(owner: string, records: AttemptRecord[]): Promise<RecordSummary>;
   /** Gives deliveries back without an attempt (all of this owner's when ids is omitted). */
   releaseLeases(owner: string, ids?: DeliveryId[]): Promise<void>;
   renewLeases(owner: string, leaseUntil: number): Promise<void>;

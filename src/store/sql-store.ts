@@ -3,6 +3,7 @@
 import type { CompiledQuery, Kysely, QueryResult } from 'kysely';
 import type { DeliveryId } from '../domain/ids.ts';
 import type { WebhookStats } from '../domain/webhook.ts';
+import type { WebhookHealth } from '../domain/health.ts';
 import type { Database } from './schema.ts';
 import {
   NameTakenError,
@@ -12,6 +13,9 @@ import {
   type DeliveryQuery,
   type HeartbeatTiming,
   type NewEvent,
+  type RecordSummary,
+  type RecoverRequest,
+  type RecoverResult,
   type Store,
   type WebhookQuery,
   type WebhookRow,
@@ -21,6 +25,10 @@ import * as events from './sql/events.ts';
 import * as deliveries from './sql/deliveries.ts';
 import * as attempts from './sql/attempts.ts';
 import * as leases from './sql/leases.ts';
+import { oneByOne } from './sql/batch.ts';
+import * as health from './sql/health.ts';
+import { emitHerald } from './sql/herald.ts';
+import { recover } from './sql/recover.ts';
 
 export interface SqlDialect {
   readonly kind: 'sqlite' | 'postgres';
@@ -57,10 +65,7 @@ export class SqlStore implements Store {
 
   /** Runs statements in order in trx, in one go where the dialect can. */
   readonly #batch = async (trx: Kysely<Database>, queries: readonly CompiledQuery[]): Promise<QueryResult<unknown>[]> => {
-    if (this.dialect.executeBatch) return this.dialect.executeBatch(trx, queries);
-    const results: QueryResult<unknown>[] = [];
-    for (const query of queries) results.push(await trx.executeQuery(query));
-    return results;
+    return this.dialect.executeBatch ? this.dialect.executeBatch(trx, queries) : oneByOne(trx, queries);
   };
 
   get kind() {
@@ -89,12 +94,14 @@ export class SqlStore implements Store {
   async insertWebhook(row: WebhookRow): Promise<void> {
     await this.#writeWebhook(async (trx) => {
       await trx.insertInto('webhooks').values({ ...webhooks.toColumns(row), deleted_at: null }).execute();
+      await health.insertHealth(trx, row.id, row.enabled);
       return true;
     });
   }
 
   async updateWebhook(row: WebhookRow): Promise<boolean> {
     return this.#writeWebhook(async (trx) => {
+      await health.beforeToggle(trx, this.dialect.kind, row.id, row.enabled);
       const result = await trx
         .updateTable('webhooks')
         .set(webhooks.toColumns(row))
@@ -168,6 +175,30 @@ export class SqlStore implements Store {
     return webhooks.webhookStats(this.db, ids);
   }
 
+  webhookHealth(ids: string[]): Promise<Map<string, WebhookHealth>> {
+    return health.webhookHealth(this.db, ids);
+  }
+
+  async recoverDeliveries(webhookId: string, request: RecoverRequest): Promise<RecoverResult> {
+    const webhook = await this.getWebhook(webhookId);
+    if (!webhook) return { status: 'not_found' };
+    return recover(this.db, (work) => this.db.transaction().execute(work), this.dialect.shard, webhook, request);
+  }
+
+  async autoDisableDue(nowMs: number): Promise<RecordSummary> {
+    return this.db.transaction().execute(async (trx) => this.#afterHealth(trx, await health.autoDisableDue(trx, this.dialect.kind, nowMs), nowMs));
+  }
+
+  /** In the transaction of the change: the herald events it causes, and config change notices. */
+  async #afterHealth(trx: Kysely<Database>, writes: health.HealthWrites, nowMs: number): Promise<RecordSummary> {
+    if (writes.disabled.length > 0) {
+      await webhooks.bumpRevision(trx);
+      await this.dialect.onConfigWritten?.(trx);
+    }
+    const queued = await emitHerald(trx, writes.emissions, nowMs);
+    return { queued, disabled: writes.disabled as RecordSummary['disabled'] };
+  }
+
   ingest(batch: NewEvent[]) {
     return this.db.transaction().execute((trx) => events.ingest(trx, batch, this.#batch));
   }
@@ -197,13 +228,21 @@ export class SqlStore implements Store {
     return this.db.transaction().execute((trx) => deliveries.requeueDelivery(trx, id, nowMs, this.dialect.shard));
   }
 
+  cancelDelivery(id: string) {
+    return deliveries.cancelDelivery(this.db, id);
+  }
+
   claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {
     if (request.limits.length === 0) return Promise.resolve([]);
     return this.dialect.relaxedTransaction(this.db, (trx) => this.dialect.claimDue(trx, request));
   }
 
-  recordAttempts(owner: string, records: AttemptRecord[]): Promise<void> {
-    return this.dialect.relaxedTransaction(this.db, (trx) => attempts.recordAttempts(trx, owner, this.dialect.shard, records, this.#batch));
+  recordAttempts(owner: string, records: AttemptRecord[]): Promise<RecordSummary> {
+    return this.dialect.relaxedTransaction(this.db, async (trx) => {
+      const finished = await attempts.recordAttempts(trx, owner, this.dialect.shard, records, this.#batch);
+      const nowMs = Date.now();
+      return this.#afterHealth(trx, await health.applyFinishedDeliveries(trx, this.dialect.kind, finished, nowMs), nowMs);
+    });
   }
 
   releaseLeases(owner: string, ids?: DeliveryId[]): Promise<void> {

@@ -4,6 +4,7 @@ import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { newDeliveryId, newWebhookId, type DeliveryId } from '../../src/domain/ids.ts';
 import { DEFAULT_RETRY } from '../../src/domain/webhook.ts';
+import { lifecycleContract } from './contract-lifecycle.ts';
 import { NameTakenError, type AttemptRecord, type NewEvent, type Store, type WebhookRow } from '../../src/store/ports.ts';
 
 export interface OpenedForTest {
@@ -28,6 +29,7 @@ export function webhookRow(overrides: Partial<WebhookRow> = {}): WebhookRow {
     filter: null,
     retry: { ...DEFAULT_RETRY },
     headers: {},
+    autoDisable: null,
     createdAt: now,
     updatedAt: now,
     ...overrides,
@@ -348,6 +350,8 @@ export function storeContract(adapter: string, open: () => Promise<OpenedForTest
       const page2 = await store.listDeliveries({ limit: 50, beforeId: newestFirst[0].id });
       assert.equal(page2.length, 2);
     });
+
+    lifecycleContract({ store: () => store, claimAll, attempt, webhookRow, newEvent });
 
     it('keeps the first value of a meta key', async () => {
       assert.equal(await store.ensureMeta('k', 'one'), 'one');

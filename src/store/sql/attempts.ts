@@ -4,6 +4,8 @@ import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import type { Batch } from './batch.ts';
 import type { Database } from '../schema.ts';
 import type { AttemptRecord } from '../ports.ts';
+import { isHeraldType } from '../../domain/health.ts';
+import type { FinishedOfWebhook } from './health.ts';
 import { addStats, statsOfAttempts } from './stats.ts';
 
 type Db = Kysely<Database>;
@@ -13,10 +15,12 @@ const ROWS_PER_INSERT = 400;
 /**
  * Must run inside a transaction. The attempt rows and every delivery update go to the database
  * together (one batch: they do not depend on each other's results); the stats follow, since
- * they count only the deliveries whose update applied.
+ * they count only the deliveries whose update applied. Returns the deliveries that reached a
+ * final state here (for health): a delivery this owner no longer holds, or that was cancelled
+ * meanwhile, keeps its state.
  */
-export async function recordAttempts(trx: Db, owner: string, shard: number, records: AttemptRecord[], batch: Batch): Promise<void> {
-  if (records.length === 0) return;
+export async function recordAttempts(trx: Db, owner: string, shard: number, records: AttemptRecord[], batch: Batch): Promise<FinishedOfWebhook[]> {
+  if (records.length === 0) return [];
   const inserts = insertAttempts(trx, records);
   const succeeded = markSucceeded(trx, owner, records);
   const others = records.filter((r) => r.next.status !== 'success');
@@ -26,10 +30,29 @@ export async function recordAttempts(trx: Db, owner: string, shard: number, reco
   for (const result of results.slice(inserts.length, inserts.length + succeeded.length)) {
     for (const row of result.rows as Array<{ id: string }>) applied.add(row.id);
   }
+  /** Applied failed-or-due ids, with the event of each (a final failure causes herald events that name it). */
+  const failed = new Map<string, { eventId: string; eventType: string }>();
   results.slice(inserts.length + succeeded.length).forEach((result, i) => {
-    if (Number(result.numAffectedRows ?? 0) === 1) applied.add(others[i].deliveryId);
+    const row = (result.rows as Array<{ event_id: string; event_type: string }>)[0];
+    if (row) failed.set(others[i].deliveryId, { eventId: row.event_id, eventType: row.event_type });
   });
+  for (const id of failed.keys()) applied.add(id);
   await addStats(trx, shard, statsOfAttempts(records, applied));
+  const finished: FinishedOfWebhook[] = [];
+  for (const r of records) {
+    if (!applied.has(r.deliveryId) || r.next.status === 'pending') continue;
+    const event = failed.get(r.deliveryId);
+    finished.push({
+      webhookId: r.webhookId,
+      status: r.next.status,
+      endedAt: r.result.startedAt + r.result.durationMs,
+      deliveryId: r.deliveryId,
+      eventId: event?.eventId ?? '',
+      isHerald: event ? isHeraldType(event.eventType) : false,
+      error: r.result.error,
+    });
+  }
+  return finished;
 }
 
 function insertAttempts(trx: Db, records: AttemptRecord[]): CompiledQuery[] {
@@ -89,7 +112,7 @@ function markSucceeded(trx: Db, owner: string, records: AttemptRecord[]): Compil
   );
 }
 
-/** One failed try's delivery: its numAffectedRows says whether the update applied. */
+/** One failed try's delivery: it RETURNS its event when the update applied (no row: it did not). */
 function markFailedOrDue(trx: Db, owner: string, r: AttemptRecord): CompiledQuery {
   return trx
     .updateTable('deliveries')
@@ -106,5 +129,6 @@ function markFailedOrDue(trx: Db, owner: string, r: AttemptRecord): CompiledQuer
     .where('id', '=', r.deliveryId)
     .where('lease_owner', '=', owner)
     .where('status', '=', 'pending')
+    .returning(['event_id', 'event_type'])
     .compile();
 }

@@ -2,7 +2,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, EventsTable } from '../schema.ts';
 import type { EventRow, IngestResult, NewEvent } from '../ports.ts';
-import type { Batch } from './batch.ts';
+import { oneByOne, type Batch } from './batch.ts';
 
 type Db = Kysely<Database>;
 
@@ -18,7 +18,7 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
  * Must run inside one transaction. The first occurrence of an event id wins, in this batch and
  * against everything stored before; repeats get the stored result and add no deliveries.
  */
-export async function ingest(trx: Db, events: NewEvent[], batch: Batch): Promise<IngestResult[]> {
+export async function ingest(trx: Db, events: NewEvent[], batch: Batch = oneByOne): Promise<IngestResult[]> {
   const firstById = new Map<string, NewEvent>();
   for (const event of events) if (!firstById.has(event.eventId)) firstById.set(event.eventId, event);
   // Sorted, so that concurrent transactions (group commits, other processes) that share an event id
