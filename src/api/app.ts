@@ -13,6 +13,7 @@ import { bodyAjv, queryAjv } from './validation.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
 import { eventTypeRoutes } from './routes/event-types.ts';
 import { eventRoutes } from './routes/events.ts';
+import { memberRoutes } from './routes/members.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { uiRoutes } from './ui-routes.ts';
 
@@ -57,6 +58,7 @@ export async function buildApi(deps: ApiDeps): Promise<Api> {
   webhookRoutes(app, deps);
   eventRoutes(app, deps);
   deliveryRoutes(app, deps);
+  memberRoutes(app, deps);
   await uiRoutes(app, deps.uiDir);
   return app;
 }

@@ -5,7 +5,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
-import { BLOCKED_TARGET_CODE, classifyAttempt, type AttemptResult, type Observation } from '../domain/attempt.ts';
+import { BLOCKED_TARGET_CODE, OVERLOAD_STATUSES, classifyAttempt, type AttemptResult, type Observation } from '../domain/attempt.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import { blockedMessage, isLocalName, isPrivateAddress } from '../net/target-guard.ts';
 import { signatureHeader } from './sign.ts';
@@ -101,7 +101,8 @@ export class HttpSender implements Sender {
                 { kind: 'response', statusCode: outcome.statusCode, location: outcome.location },
                 outcome.statusCode,
                 outcome.body,
-                outcome.retryAfter,
+                // Only an overloaded receiver's Retry-After means anything to the retry step.
+                OVERLOAD_STATUSES.has(outcome.statusCode) ? outcome.retryAfter?.slice(0, 200) ?? null : null,
               ),
             );
           case 'aborted':

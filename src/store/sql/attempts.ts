@@ -1,7 +1,7 @@
 // Recording attempts: the attempt rows, the state of their deliveries (only where the writer still
 // holds the lease) and the stats, in the caller's transaction. Shared by both adapters.
 import { sql, type CompiledQuery, type Kysely } from 'kysely';
-import type { Batch } from './batch.ts';
+import { oneByOne, type Batch } from './batch.ts';
 import type { Database } from '../schema.ts';
 import type { AttemptRecord } from '../ports.ts';
 import { isHeraldType } from '../../domain/health.ts';
@@ -17,9 +17,19 @@ const ROWS_PER_INSERT = 400;
  * together (one batch: they do not depend on each other's results); the stats follow, since
  * they count only the deliveries whose update applied. Returns the deliveries that reached a
  * final state here (for health): a delivery this owner no longer holds, or that was cancelled
- * meanwhile, keeps its state.
+ * meanwhile, keeps its state. A delivery erased meanwhile (API.md §10) gets no attempt row:
+ * nothing of its member comes back.
  */
-export async function recordAttempts(trx: Db, owner: string, shard: number, records: AttemptRecord[], batch: Batch): Promise<FinishedOfWebhook[]> {
+export async function recordAttempts(
+  trx: Db,
+  owner: string,
+  shard: number,
+  allRecords: AttemptRecord[],
+  lockRows = false,
+  batch: Batch = oneByOne,
+): Promise<FinishedOfWebhook[]> {
+  if (allRecords.length === 0) return [];
+  const records = await stillStored(trx, allRecords, lockRows);
   if (records.length === 0) return [];
   const inserts = insertAttempts(trx, records);
   const succeeded = markSucceeded(trx, owner, records);
@@ -53,6 +63,20 @@ export async function recordAttempts(trx: Db, owner: string, shard: number, reco
     });
   }
   return finished;
+}
+
+async function stillStored(trx: Db, records: AttemptRecord[], lockRows: boolean): Promise<AttemptRecord[]> {
+  const found = new Set<string>();
+  for (let i = 0; i < records.length; i += ROWS_PER_INSERT) {
+    let query = trx
+      .selectFrom('deliveries')
+      .select('id')
+      .where('id', 'in', records.slice(i, i + ROWS_PER_INSERT).map((r) => r.deliveryId));
+    // PostgreSQL: hold the rows so that an erasure running now waits for this record (or the reverse).
+    if (lockRows) query = query.forUpdate();
+    for (const row of await query.execute()) found.add(row.id);
+  }
+  return found.size === records.length ? records : records.filter((r) => found.has(r.deliveryId));
 }
 
 function insertAttempts(trx: Db, records: AttemptRecord[]): CompiledQuery[] {
