@@ -50,7 +50,7 @@ export interface EngineLog {
 export type EngineStore = Pick<Store, 'claimDue' | 'recordAttempts'> & LeaseStore;
 
 /** Tries sent but not yet recorded, per unit of per-webhook concurrency. */
-const UNSETTLED_PER_SLOT = 4;
+const UNSETTLED_PER_SLOT = 2;
 /** After the grace period the tries left are aborted; this is how long they get to unwind. */
 const ABORT_UNWIND_MS = 5_000;
 
