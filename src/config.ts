@@ -1,6 +1,7 @@
 // The only reader of process.env and argv: parse, validate, default, freeze. One TypeBox schema
 // (SETTINGS) holds every setting with its variable, flag, default and meaning; it validates, and
 // drives --help, the start-up summary and the README's configuration table (config-help.ts).
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import Type, { type Static, type TSchema } from 'typebox';
 import Value from 'typebox/value';
@@ -86,6 +87,17 @@ export const SETTINGS = Type.Object({
     flag: 'webhook-concurrency',
     description: 'attempts in flight per webhook per process (one slow receiver cannot starve the others)',
   }),
+  deliveryThreads: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: 64,
+      env: 'HERALD_DELIVERY_THREADS',
+      flag: 'delivery-threads',
+      defaultText: 'os.availableParallelism() - 1, at least 1',
+      description:
+        'worker threads that send the HTTP attempts (connect, write, read and classify the answer) beside the main thread, which keeps the API, ingestion and scheduling; 0 sends on the main thread',
+    }),
+  ),
   leaseSeconds: integer(5, 3600, 60, {
     env: 'HERALD_LEASE_SECONDS',
     flag: 'lease-seconds',
@@ -118,7 +130,14 @@ export const SETTINGS = Type.Object({
 type Settings = Static<typeof SETTINGS>;
 export type SettingName = keyof Settings;
 export type Role = Settings['role'];
-export type Config = Readonly<Omit<Settings, 'rateLimitPerMinute'> & { rateLimitPerMinute: number | undefined }>;
+export type Config = Readonly<
+  Omit<Settings, 'rateLimitPerMinute' | 'deliveryThreads'> & { rateLimitPerMinute: number | undefined; deliveryThreads: number }
+>;
+
+/** HERALD_DELIVERY_THREADS when unset: every core but the main thread's, at least one. */
+export function defaultDeliveryThreads(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
 
 export class ConfigError extends Error {}
 
@@ -156,7 +175,11 @@ export function loadConfig(env: Env = process.env, argv: string[] = [], options:
     );
   }
   const rate = checked.rateLimitPerMinute;
-  return Object.freeze({ ...checked, rateLimitPerMinute: rate === 'off' || rate === 0 ? undefined : rate });
+  return Object.freeze({
+    ...checked,
+    rateLimitPerMinute: rate === 'off' || rate === 0 ? undefined : rate,
+    deliveryThreads: checked.deliveryThreads ?? defaultDeliveryThreads(),
+  });
 }
 
 /** One sentence per bad setting: the variable, what it accepts, and (not for secrets) what it got. */

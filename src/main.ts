@@ -12,6 +12,7 @@ import { SecretBox, KEY_CHECK_PLAINTEXT } from './domain/secret-box.ts';
 import { createMetrics } from './metrics.ts';
 import { WebhookDirectory } from './webhooks/directory.ts';
 import { HttpSender } from './delivery/sender.ts';
+import { ThreadedSender } from './delivery/threads/pool.ts';
 import { DeliveryEngine } from './delivery/engine.ts';
 import { ExampleSender } from './delivery/test-send.ts';
 import { Ingestor } from './ingest/ingestor.ts';
@@ -39,7 +40,8 @@ export async function startHerald(config: Config, log: Logger): Promise<Herald> 
   const metrics = createMetrics(() => store.countPending());
   const directory = new WebhookDirectory(store, box, log);
   await directory.fresh();
-  const sender = new HttpSender({ allowPrivateTargets: config.allowPrivateTargets, connectionsPerOrigin: config.concurrency });
+  const http = { allowPrivateTargets: config.allowPrivateTargets, connectionsPerOrigin: config.concurrency };
+  const sender = config.deliveryThreads > 0 ? new ThreadedSender({ ...http, threads: config.deliveryThreads }, log) : new HttpSender(http);
   // Test sends have their own sender, so a stop can cut them short without touching deliveries.
   const testHttp = new HttpSender({ allowPrivateTargets: config.allowPrivateTargets, connectionsPerOrigin: 4 });
 

@@ -98,7 +98,9 @@ export class DeliveryEngine {
       },
       clock,
     );
-    this.#recorder = new Recorder(store, options.owner, log, (records, summary) => this.#afterRecorded(records, summary));
+    // Half the per-webhook cap of unrecorded tries: a webhook at full speed never waits for the pause.
+    const fullGroup = Math.max(1, Math.min(256, (UNSETTLED_PER_SLOT * options.webhookConcurrency) / 2));
+    this.#recorder = new Recorder(store, options.owner, log, (records, summary) => this.#afterRecorded(records, summary), fullGroup);
     this.#leases = new LeaseKeeper(store, options, clock, log, () => this.wake(), (n) => {
       this.#processes = Math.max(1, n);
       metrics.liveWorkers.set(this.#processes);

@@ -1,6 +1,6 @@
 // The Store port over Kysely. Queries live in ./sql/*; what differs per database (claiming,
 // errors, transactions) comes in through SqlDialect from the sqlite/ and postgres/ adapters.
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely, QueryResult } from 'kysely';
 import type { DeliveryId } from '../domain/ids.ts';
 import type { WebhookStats } from '../domain/webhook.ts';
 import type { WebhookHealth } from '../domain/health.ts';
@@ -27,6 +27,7 @@ import * as events from './sql/events.ts';
 import * as deliveries from './sql/deliveries.ts';
 import * as attempts from './sql/attempts.ts';
 import * as leases from './sql/leases.ts';
+import { oneByOne } from './sql/batch.ts';
 import * as health from './sql/health.ts';
 import { emitHerald } from './sql/herald.ts';
 import { recover } from './sql/recover.ts';
@@ -55,6 +56,11 @@ export interface SqlDialect {
    * means a re-send. Ingestion never uses it.
    */
   relaxedTransaction<T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Runs statements in order inside trx's transaction, in one round trip where the driver can
+   * (SQLite: one message to the database thread); the first error rejects. Absent: one by one.
+   */
+  executeBatch?(trx: Kysely<Database>, queries: readonly CompiledQuery[]): Promise<QueryResult<unknown>[]>;
   /** Runs inside every transaction that changed a webhook (PostgreSQL: NOTIFY other processes). */
   onConfigWritten?(trx: Kysely<Database>): Promise<void>;
   /** PostgreSQL: take the retention lock for this transaction; false when another process holds it. */
@@ -75,6 +81,11 @@ export class SqlStore implements Store {
     protected readonly db: Kysely<Database>,
     protected readonly dialect: SqlDialect,
   ) {}
+
+  /** Runs statements in order in trx, in one go where the dialect can. */
+  readonly #batch = async (trx: Kysely<Database>, queries: readonly CompiledQuery[]): Promise<QueryResult<unknown>[]> => {
+    return this.dialect.executeBatch ? this.dialect.executeBatch(trx, queries) : oneByOne(trx, queries);
+  };
 
   get kind() {
     return this.dialect.kind;
@@ -214,7 +225,7 @@ export class SqlStore implements Store {
         for (const e of batch) for (const d of e.deliveries) if (d.ordered && e.userId !== null) keys.add(JSON.stringify([d.webhookId, e.userId]));
         if (keys.size > 0) await this.dialect.lockMembers(trx, [...keys].sort());
       }
-      return events.ingest(trx, batch, this.dialect.seqColumn);
+      return events.ingest(trx, batch, this.dialect.seqColumn, this.#batch);
     });
   }
 
@@ -264,7 +275,7 @@ export class SqlStore implements Store {
 
   recordAttempts(owner: string, records: AttemptRecord[]): Promise<RecordSummary> {
     return this.dialect.relaxedTransaction(this.db, async (trx) => {
-      const finished = await attempts.recordAttempts(trx, owner, this.dialect.shard, records, this.dialect.locksRows);
+      const finished = await attempts.recordAttempts(trx, owner, this.dialect.shard, records, this.dialect.locksRows, this.#batch);
       const nowMs = Date.now();
       return this.#afterHealth(trx, await health.applyFinishedDeliveries(trx, this.dialect.kind, finished, nowMs), nowMs);
     });

@@ -3,7 +3,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ConfigError, configSummary, loadConfig, settingList, wantsHelp } from '../../src/config.ts';
+import { availableParallelism } from 'node:os';
+import { ConfigError, configSummary, defaultDeliveryThreads, loadConfig, settingList, wantsHelp } from '../../src/config.ts';
 import { configTable, usage, withConfigTable } from '../../src/config-help.ts';
 import { prettyLine } from '../../src/log.ts';
 import { describeStartFailure } from '../../src/start-failure.ts';
@@ -28,6 +29,7 @@ describe('config schema', () => {
         logFormat: 'json',
         concurrency: 512,
         webhookConcurrency: 64,
+        deliveryThreads: defaultDeliveryThreads(),
         leaseSeconds: 60,
         pollIntervalMs: 1000,
         retentionDays: 30,
@@ -35,6 +37,13 @@ describe('config schema', () => {
       },
     );
     assert.ok(Object.isFrozen(c));
+  });
+
+  it('sizes the delivery threads from the cores unless told; 0 sends on the main thread', () => {
+    assert.equal(defaultDeliveryThreads(), Math.max(1, availableParallelism() - 1));
+    assert.equal(loadConfig({ HERALD_DELIVERY_THREADS: '0' }).deliveryThreads, 0);
+    assert.equal(loadConfig({}, ['--delivery-threads', '3']).deliveryThreads, 3);
+    refuses({ HERALD_DELIVERY_THREADS: '65' }, /HERALD_DELIVERY_THREADS must be a whole number from 0 to 64 \(got "65"\)/);
   });
 
   it('defaults the log format to pretty on a terminal, json elsewhere; the variable wins', () => {

@@ -2,6 +2,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, EventsTable } from '../schema.ts';
 import type { EventQuery, EventRow, IngestResult, NewEvent } from '../ports.ts';
+import { oneByOne, type Batch } from './batch.ts';
 
 type Db = Kysely<Database>;
 
@@ -21,16 +22,18 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
  * `seq` names the acceptance sequence of deliveries (SQLite: the rowid; PostgreSQL: a serial):
  * deliveries are inserted in request order so that it follows acceptance order (API.md §10).
  */
-export async function ingest(trx: Db, events: NewEvent[], seq: 'rowid' | 'seq' = 'seq'): Promise<IngestResult[]> {
+export async function ingest(trx: Db, events: NewEvent[], seq: 'rowid' | 'seq' = 'seq', batch: Batch = oneByOne): Promise<IngestResult[]> {
   const firstById = new Map<string, NewEvent>();
   for (const event of events) if (!firstById.has(event.eventId)) firstById.set(event.eventId, event);
   // Sorted, so that concurrent transactions (group commits, other processes) that share an event id
   // take its row lock in the same order and cannot deadlock.
   const candidates = [...firstById.values()].sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
 
+  // Every chunk of events in one batch, then every chunk of deliveries in another (they depend
+  // only on which events were new): a batch of any size is three trips to the database.
   const inserted = new Set<string>();
-  for (const part of chunks(candidates)) {
-    const rows = await trx
+  const eventInserts = chunks(candidates).map((part) =>
+    trx
       .insertInto('events')
       .values(
         part.map((e) => ({
@@ -45,8 +48,10 @@ export async function ingest(trx: Db, events: NewEvent[], seq: 'rowid' | 'seq' =
       )
       .onConflict((oc) => oc.column('event_id').doNothing())
       .returning('event_id')
-      .execute();
-    for (const row of rows) inserted.add(row.event_id);
+      .compile(),
+  );
+  for (const result of await batch(trx, eventInserts)) {
+    for (const row of result.rows as Array<{ event_id: string }>) inserted.add(row.event_id);
   }
 
   // Request order, not the sorted order above: the insertion order is the acceptance sequence.
@@ -71,7 +76,8 @@ export async function ingest(trx: Db, events: NewEvent[], seq: 'rowid' | 'seq' =
         lease_until: d.leaseUntil,
       })),
     );
-  for (const part of chunks(deliveries)) await trx.insertInto('deliveries').values(part).execute();
+  // One batch, in request order (the insertion order is the acceptance sequence).
+  await batch(trx, chunks(deliveries).map((part) => trx.insertInto('deliveries').values(part).compile()));
   await supersedeOlder(trx, [...firstById.values()].filter((e) => inserted.has(e.eventId)), seq);
 
   const earlier = new Map<string, { eventType: string; deliveries: number }>();

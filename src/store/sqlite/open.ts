@@ -22,7 +22,8 @@ export class SqliteStore extends SqlStore {
 }
 
 export async function openSqliteStore(path: string): Promise<SqliteStore> {
-  const db = new Kysely<Database>({ dialect: new WorkerSqliteDialect(path) });
+  const workerDialect = new WorkerSqliteDialect(path);
+  const db = new Kysely<Database>({ dialect: workerDialect });
   // Kysely starts the driver lazily; start it now so that a locked or broken file fails the start.
   await sql`SELECT 1`.execute(db);
   const dialect: SqlDialect = {
@@ -37,6 +38,7 @@ export async function openSqliteStore(path: string): Promise<SqliteStore> {
     },
     isUniqueViolation: (error) => (error as { code?: string })?.code === 'SQLITE_CONSTRAINT_UNIQUE',
     claimDue,
+    executeBatch: (_trx, queries) => workerDialect.executeBatch(queries),
     // WAL with synchronous=NORMAL survives a process crash and only risks the last commits on a
     // power cut. The connection is held throughout, so no other transaction sees the NORMAL mode.
     relaxedTransaction: (db, work) =>
