@@ -1,7 +1,8 @@
 // The store interface: every operation Herald needs from its database, named for the domain.
 // The SQLite and PostgreSQL adapters implement it; one contract suite (test/store-contract) checks both.
 import type { AttemptResult, RecordedAttempt } from '../domain/attempt.ts';
-import type { DeliveryId, WebhookId } from '../domain/ids.ts';
+import type { ApiKeyId, DeliveryId, TenantId, WebhookId } from '../domain/ids.ts';
+import type { Scope } from '../domain/scopes.ts';
 import type { NextStep } from '../domain/retry.ts';
 import type { AuthType, RetryPolicy, WebhookStats } from '../domain/webhook.ts';
 
@@ -38,6 +39,8 @@ export interface WebhookQuery {
 export type DeliveryStatus = 'pending' | 'success' | 'failed';
 
 export interface NewEvent {
+  /** Events of several tenants share one group commit, so each carries its tenant. */
+  tenantId: TenantId;
   eventId: string;
   eventType: string;
   userId: string | null;
@@ -98,6 +101,7 @@ export interface DeliveryQuery {
 /** A delivery held under this process's lease, ready to send. */
 export interface ClaimedDelivery {
   id: DeliveryId;
+  tenantId: TenantId;
   webhookId: WebhookId;
   eventId: string;
   body: string;
@@ -134,6 +138,36 @@ export interface HeartbeatTiming {
 
 export type RequeueResult = 'requeued' | 'not_found' | 'pending' | 'webhook_deleted';
 
+export interface TenantRow {
+  id: TenantId;
+  name: string;
+  createdAt: number;
+}
+
+export interface ApiKeyRow {
+  id: ApiKeyId;
+  name: string;
+  scopes: Scope[];
+  /** null for admin keys. */
+  tenantId: TenantId | null;
+  /** SHA-256 hex of the key; the key itself is never stored. */
+  keyHash: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+export interface ApiKeyQuery {
+  tenantId?: TenantId;
+  beforeId?: string;
+  limit: number;
+}
+
+export type DeleteTenantResult = 'deleted' | 'not_found' | 'has_webhooks';
+
+/** Thrown by insertTenant when the id is taken. */
+export class TenantTakenError extends Error {}
+
 /** Thrown by insertWebhook / updateWebhook when another live webhook has the name. */
 export class NameTakenError extends Error {}
 
@@ -147,29 +181,55 @@ export interface Store {
   /** A number that changes whenever any webhook changes (multi-process cache invalidation). */
   configRevision(): Promise<number>;
 
-  insertWebhook(row: WebhookRow): Promise<void>;
+  // Tenant data: every method takes the tenant first, so no query can forget it. A row of
+  // another tenant is not found.
+  insertWebhook(tenant: TenantId, row: WebhookRow): Promise<void>;
   /** Replaces the row; false when it does not exist (or was deleted). */
-  updateWebhook(row: WebhookRow): Promise<boolean>;
+  updateWebhook(tenant: TenantId, row: WebhookRow): Promise<boolean>;
   /** Soft delete; its pending deliveries end as failed. False when it did not exist. */
-  deleteWebhook(id: string, nowMs: number): Promise<boolean>;
-  getWebhook(id: string): Promise<WebhookRow | undefined>;
-  /** Some other webhook already has this name (case-insensitive)? */
-  isNameTaken(name: string, exceptId?: string): Promise<boolean>;
-  listWebhooks(query: WebhookQuery): Promise<WebhookRow[]>;
-  allWebhooks(): Promise<WebhookRow[]>;
-  webhookStats(ids: string[]): Promise<Map<string, WebhookStats>>;
+  deleteWebhook(tenant: TenantId, id: string, nowMs: number): Promise<boolean>;
+  getWebhook(tenant: TenantId, id: string): Promise<WebhookRow | undefined>;
+  /** Some other webhook of this tenant already has this name (case-insensitive)? */
+  isNameTaken(tenant: TenantId, name: string, exceptId?: string): Promise<boolean>;
+  listWebhooks(tenant: TenantId, query: WebhookQuery): Promise<WebhookRow[]>;
+  webhookStats(tenant: TenantId, ids: string[]): Promise<Map<string, WebhookStats>>;
+  /** Every live webhook of every tenant (the in-memory directory), each with its tenant. */
+  allWebhooks(): Promise<Array<WebhookRow & { tenantId: TenantId }>>;
 
-  /** Stores events and their deliveries in one durable transaction; idempotent on eventId. */
+  /** Stores events (each names its tenant) and their deliveries in one durable transaction; idempotent on (tenant, eventId). */
   ingest(events: NewEvent[]): Promise<IngestResult[]>;
-  getEvent(eventId: string): Promise<EventRow | undefined>;
-  deliveriesOfEvent(eventId: string): Promise<DeliveryRow[]>;
+  getEvent(tenant: TenantId, eventId: string): Promise<EventRow | undefined>;
+  deliveriesOfEvent(tenant: TenantId, eventId: string): Promise<DeliveryRow[]>;
 
-  listDeliveries(query: DeliveryQuery): Promise<DeliveryRow[]>;
-  getDelivery(id: string): Promise<(DeliveryRow & { body: string }) | undefined>;
-  listAttempts(deliveryId: string): Promise<RecordedAttempt[]>;
+  listDeliveries(tenant: TenantId, query: DeliveryQuery): Promise<DeliveryRow[]>;
+  getDelivery(tenant: TenantId, id: string): Promise<(DeliveryRow & { body: string }) | undefined>;
+  listAttempts(tenant: TenantId, deliveryId: string): Promise<RecordedAttempt[]>;
   /** Starts a fresh round for a finished delivery. */
-  requeueDelivery(id: string, nowMs: number): Promise<RequeueResult>;
+  requeueDelivery(tenant: TenantId, id: string, nowMs: number): Promise<RequeueResult>;
 
+  // Tenants and API keys (API.md §8). Each change bumps the access revision.
+  /** A number that changes whenever a tenant or key is created, changed or revoked. */
+  accessRevision(): Promise<number>;
+  /** Throws TenantTakenError when the id exists. */
+  insertTenant(row: TenantRow): Promise<void>;
+  getTenant(id: string): Promise<TenantRow | undefined>;
+  /** Ordered by id; `afterId` continues a page. */
+  listTenants(query: { afterId?: string; limit: number }): Promise<TenantRow[]>;
+  renameTenant(id: string, name: string): Promise<TenantRow | undefined>;
+  /** Deletes its events, deliveries, attempts and deleted webhooks, revokes its keys; refused while it has live webhooks. */
+  deleteTenant(id: string, nowMs: number): Promise<DeleteTenantResult>;
+  insertApiKey(row: ApiKeyRow): Promise<void>;
+  /** Newest first; revoked keys are not listed. */
+  listApiKeys(query: ApiKeyQuery): Promise<ApiKeyRow[]>;
+  /** Every key not revoked (the key ring). */
+  activeApiKeys(): Promise<ApiKeyRow[]>;
+  findApiKeyByHash(hash: string): Promise<ApiKeyRow | undefined>;
+  /** False when it does not exist or was revoked already. */
+  revokeApiKey(id: string, nowMs: number): Promise<boolean>;
+  /** Marks keys used (batched, at most once a minute per key by the caller). */
+  touchApiKeys(ids: string[], nowMs: number): Promise<void>;
+
+  // The engine's own bookkeeping: deliveries carry their tenant, so these stay tenant-agnostic.
   claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]>;
   /** Applies attempt outcomes; a delivery whose lease `owner` no longer holds keeps its state. */
   recordAttempts(owner: string, records: AttemptRecord[]): Promise<void>;

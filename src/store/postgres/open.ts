@@ -108,7 +108,7 @@ async function migrate(pool: pg.Pool): Promise<void> {
 async function claimDue(db: Kysely<Database>, request: ClaimRequest): Promise<ClaimedDelivery[]> {
   const ids = request.limits.map((l) => l.webhookId);
   const limits = request.limits.map((l) => l.limit);
-  const { rows } = await sql<{ id: string; webhook_id: string; event_id: string; attempts: number; round_tries: number }>`
+  const { rows } = await sql<{ id: string; tenant_id: string; webhook_id: string; event_id: string; attempts: number; round_tries: number }>`
     UPDATE deliveries AS d
     SET lease_owner = ${request.owner}, lease_until = ${request.leaseUntil}
     FROM (
@@ -126,6 +126,6 @@ async function claimDue(db: Kysely<Database>, request: ClaimRequest): Promise<Cl
       ) AS c
     ) AS picked
     WHERE d.id = picked.id
-    RETURNING d.id, d.webhook_id, d.event_id, d.attempts, d.round_tries`.execute(db);
+    RETURNING d.id, d.tenant_id, d.webhook_id, d.event_id, d.attempts, d.round_tries`.execute(db);
   return loadBodies(db, rows);
 }

@@ -18,11 +18,13 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
  * against everything stored before; repeats get the stored result and add no deliveries.
  */
 export async function ingest(trx: Db, events: NewEvent[]): Promise<IngestResult[]> {
+  // Event ids are unique per tenant: keyed by both.
+  const keyOf = (e: { tenantId: string; eventId: string }) => `${e.tenantId}\u0000${e.eventId}`;
   const firstById = new Map<string, NewEvent>();
-  for (const event of events) if (!firstById.has(event.eventId)) firstById.set(event.eventId, event);
+  for (const event of events) if (!firstById.has(keyOf(event))) firstById.set(keyOf(event), event);
   // Sorted, so that concurrent transactions (group commits, other processes) that share an event id
   // take its row lock in the same order and cannot deadlock.
-  const candidates = [...firstById.values()].sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
+  const candidates = [...firstById.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e);
 
   const inserted = new Set<string>();
   for (const part of chunks(candidates)) {
@@ -30,6 +32,7 @@ export async function ingest(trx: Db, events: NewEvent[]): Promise<IngestResult[
       .insertInto('events')
       .values(
         part.map((e) => ({
+          tenant_id: e.tenantId,
           event_id: e.eventId,
           event_type: e.eventType,
           user_id: e.userId,
@@ -39,17 +42,18 @@ export async function ingest(trx: Db, events: NewEvent[]): Promise<IngestResult[
           created_at: e.createdAt,
         })),
       )
-      .onConflict((oc) => oc.column('event_id').doNothing())
-      .returning('event_id')
+      .onConflict((oc) => oc.columns(['tenant_id', 'event_id']).doNothing())
+      .returning(['tenant_id', 'event_id'])
       .execute();
-    for (const row of rows) inserted.add(row.event_id);
+    for (const row of rows) inserted.add(keyOf({ tenantId: row.tenant_id, eventId: row.event_id }));
   }
 
   const deliveries = candidates
-    .filter((e) => inserted.has(e.eventId))
+    .filter((e) => inserted.has(keyOf(e)))
     .flatMap((e) =>
       e.deliveries.map((d) => ({
         id: d.id,
+        tenant_id: e.tenantId,
         event_id: e.eventId,
         webhook_id: d.webhookId,
         event_type: e.eventType,
@@ -68,25 +72,35 @@ export async function ingest(trx: Db, events: NewEvent[]): Promise<IngestResult[
   for (const part of chunks(deliveries)) await trx.insertInto('deliveries').values(part).execute();
 
   const earlier = new Map<string, { eventType: string; deliveries: number }>();
-  const repeatedIds = candidates.filter((e) => !inserted.has(e.eventId)).map((e) => e.eventId);
-  for (const part of chunks(repeatedIds)) {
-    const rows = await trx
-      .selectFrom('events')
-      .select(['event_id', 'event_type', 'delivery_count'])
-      .where('event_id', 'in', part)
-      .execute();
-    for (const r of rows) earlier.set(r.event_id, { eventType: r.event_type, deliveries: Number(r.delivery_count) });
+  const repeated = new Map<string, string[]>();
+  for (const e of candidates) {
+    if (inserted.has(keyOf(e))) continue;
+    const ids = repeated.get(e.tenantId) ?? [];
+    ids.push(e.eventId);
+    repeated.set(e.tenantId, ids);
+  }
+  for (const [tenantId, ids] of repeated) {
+    for (const part of chunks(ids)) {
+      const rows = await trx
+        .selectFrom('events')
+        .select(['event_id', 'event_type', 'delivery_count'])
+        .where('tenant_id', '=', tenantId)
+        .where('event_id', 'in', part)
+        .execute();
+      for (const r of rows) earlier.set(keyOf({ tenantId, eventId: r.event_id }), { eventType: r.event_type, deliveries: Number(r.delivery_count) });
+    }
   }
 
   const seen = new Set<string>();
   return events.map((event): IngestResult => {
-    const isFirstHere = !seen.has(event.eventId);
-    seen.add(event.eventId);
-    if (isFirstHere && inserted.has(event.eventId)) {
+    const key = keyOf(event);
+    const isFirstHere = !seen.has(key);
+    seen.add(key);
+    if (isFirstHere && inserted.has(key)) {
       return { isNew: true, eventId: event.eventId, eventType: event.eventType, deliveries: event.deliveries.length };
     }
-    const stored = earlier.get(event.eventId);
-    const first = firstById.get(event.eventId)!;
+    const stored = earlier.get(key);
+    const first = firstById.get(key)!;
     return stored
       ? { isNew: false, eventId: event.eventId, ...stored }
       : { isNew: false, eventId: event.eventId, eventType: first.eventType, deliveries: first.deliveries.length };

@@ -25,7 +25,7 @@ export async function openSqliteStore(path: string): Promise<SqliteStore> {
   const dialect: SqlDialect = {
     kind: 'sqlite',
     shard: 0,
-    isUniqueViolation: (error) => (error as { code?: string })?.code === 'SQLITE_CONSTRAINT_UNIQUE',
+    isUniqueViolation: (error) => ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY'].includes((error as { code?: string })?.code ?? ''),
     claimDue,
     // WAL with synchronous=NORMAL survives a process crash and only risks the last commits on a
     // power cut. The connection is held throughout, so no other transaction sees the NORMAL mode.
