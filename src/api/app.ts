@@ -4,7 +4,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { VERSION } from '../version.ts';
-import { installAuth, TENANT_HEADER } from './auth.ts';
+import { installAuth } from './auth.ts';
 import { KeyRing } from '../tenancy/key-ring.ts';
 import type { Api, ApiDeps } from './deps.ts';
 import { installErrorHandling, installJsonParser } from './errors.ts';
@@ -67,7 +67,7 @@ export async function buildApi(deps: ApiDeps): Promise<Api> {
         ? {
             type: 'object',
             properties: {
-              [TENANT_HEADER]: {
+              'Herald-Tenant': {
                 type: 'string',
                 pattern: '^[a-z0-9][a-z0-9_-]{0,62}$',
                 description: 'Admin keys: the tenant to act in (default "default"; unknown → 404). Tenant keys: leave out, or their own tenant (another → 403).',

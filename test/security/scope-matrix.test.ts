@@ -55,6 +55,20 @@ describe('the route table', () => {
   });
 });
 
+describe('OpenAPI', () => {
+  it('has the bearer scheme, names each operation\'s scope, and documents Herald-Tenant on tenant routes', async () => {
+    const doc = await (await fetch(`${server.baseUrl}/openapi.json`)).json();
+    assert.equal(doc.components.securitySchemes.apiKey.scheme, 'bearer');
+    for (const route of v1Routes()) {
+      const op = doc.paths[route.url.replace(/:([a-z_]+)/g, '{$1}')]?.[route.method.toLowerCase()];
+      assert.ok(op, `${route.method} ${route.url} is documented`);
+      assert.equal(op['x-herald-scope'], route.scope, `${route.method} ${route.url}`);
+      const header = (op.parameters ?? []).find((p: { in: string; name: string }) => p.in === 'header' && p.name === 'Herald-Tenant');
+      assert.equal(header !== undefined, route.scope !== 'admin', `${route.method} ${route.url}: Herald-Tenant documented on tenant routes only`);
+    }
+  });
+});
+
 describe('scope × route matrix', () => {
   it('each scope against each /v1 route: allowed is never 403 or 5xx, the rest is 403 forbidden', async () => {
     const failures: string[] = [];
