@@ -83,6 +83,7 @@ function seedRows(now: number) {
         filter: null,
         retry: { ...DEFAULT_RETRY },
         headers: {},
+        autoDisable: null,
         createdAt: now,
         updatedAt: now,
       };

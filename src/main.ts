@@ -15,6 +15,7 @@ import { HttpSender } from './delivery/sender.ts';
 import { DeliveryEngine } from './delivery/engine.ts';
 import { ExampleSender } from './delivery/test-send.ts';
 import { Ingestor } from './ingest/ingestor.ts';
+import { HealthSweep, HEALTH_SWEEP_INTERVAL_MS } from './maintenance/health-sweep.ts';
 import { buildApi } from './api/app.ts';
 import type { Api } from './api/deps.ts';
 import { MemoryRateLimiter } from './api/auth.ts';
@@ -59,6 +60,12 @@ export async function startHerald(config: Config, log: Logger): Promise<Herald> 
   opened.onWork?.(() => engine?.wake());
   opened.onConfigChange?.(() => void directory.invalidate());
   const ingestor = new Ingestor(store, directory, metrics, engine, wakeWorkers);
+  const healthSweep = new HealthSweep(store, {
+    intervalMs: HEALTH_SWEEP_INTERVAL_MS,
+    onQueued: wakeWorkers,
+    onDisabled: () => void directory.invalidate().catch((err) => log.error({ err }, 'could not reload webhooks')),
+    log,
+  });
 
   let isReady = false;
   const api = await buildApi({
@@ -81,6 +88,7 @@ export async function startHerald(config: Config, log: Logger): Promise<Herald> 
   await api.listen({ port: config.port, host: config.host });
   await adminKeys.generateIfMissing();
   await engine?.start();
+  healthSweep.start();
   isReady = true;
   log.info({ owner, role: config.role }, 'Herald is ready');
 
@@ -93,6 +101,7 @@ export async function startHerald(config: Config, log: Logger): Promise<Herald> 
       const cutTestSends = setTimeout(() => testHttp.abortAll(), graceMs);
       await api.close();
       clearTimeout(cutTestSends);
+      await healthSweep.stop();
       // Tries in flight get the grace period, then are aborted and stay due (nothing recorded).
       await engine?.stop(graceMs);
       await Promise.all([sender.close(), testHttp.close()]);

@@ -32,9 +32,13 @@ const API_TYPES = [
   'journey.abandoned',
   'point_balance.user_updated',
   'point_balance.group_updated',
+  // API.md §9: the sixth feed, Herald's own operational events.
+  'herald.webhook.failing',
+  'herald.webhook.disabled',
+  'herald.delivery.exhausted',
 ];
 
-test('catalog holds exactly the 11 API.md event types, in order', () => {
+test('catalog holds exactly the 14 API.md event types (11 of §3, 3 of §9), in order', () => {
   assert.deepEqual(
     CATALOG.map((t) => t.event_type),
     API_TYPES,
@@ -55,6 +59,7 @@ test('feeds have the spec labels and their event types', () => {
       ['reward', 'Reward', ['reward.awarded', 'reward.expired', 'reward.low_coupon_alert']],
       ['journey', 'Journey', ['journey.in_progress', 'journey.completed', 'journey.abandoned']],
       ['point_balance', 'Point Balance', ['point_balance.user_updated', 'point_balance.group_updated']],
+      ['herald', 'Herald', ['herald.webhook.failing', 'herald.webhook.disabled', 'herald.delivery.exhausted']],
     ],
   );
 });

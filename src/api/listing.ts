@@ -19,7 +19,7 @@ export function parseDateRange(
   return { from, to };
 }
 
-function parseDate(field: string, value: string, isEnd: boolean, errors: FieldError[]): number | undefined {
+export function parseDate(field: string, value: string, isEnd: boolean, errors: FieldError[]): number | undefined {
   if (DAY.test(value)) {
     const ms = Date.parse(`${value}T00:00:00.000Z`);
     if (!Number.isNaN(ms) && new Date(ms).toISOString().startsWith(value)) return isEnd ? ms + DAY_MS - 1 : ms;

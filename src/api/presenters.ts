@@ -1,13 +1,14 @@
 // Domain values → response bodies (the API's snake_case). Secrets never pass through here.
 import { EMPTY_STATS, secretHint, successRate, webhookStatus, type Webhook, type WebhookStats } from '../domain/webhook.ts';
 import type { AttemptResult, RecordedAttempt } from '../domain/attempt.ts';
+import { HEALTHY, type WebhookHealth } from '../domain/health.ts';
 import type { DeliveryRow } from '../store/ports.ts';
 import type { WebhookOut } from './schemas.ts';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 export const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 
-export function webhookOut(webhook: Webhook, stats: WebhookStats = EMPTY_STATS): WebhookOut {
+export function webhookOut(webhook: Webhook, stats: WebhookStats = EMPTY_STATS, health: WebhookHealth = HEALTHY): WebhookOut {
   const hint = secretHint(webhook.auth);
   return {
     id: webhook.id,
@@ -30,6 +31,12 @@ export function webhookOut(webhook: Webhook, stats: WebhookStats = EMPTY_STATS):
       timeout_seconds: webhook.retry.timeoutSeconds,
     },
     headers: webhook.headers,
+    auto_disable: webhook.autoDisable && { after_failures: webhook.autoDisable.afterFailures, after_hours: webhook.autoDisable.afterHours },
+    health: {
+      consecutive_failures: health.consecutiveFailures,
+      failing_since: isoOrNull(health.failingSince),
+      disabled_reason: health.disabledReason,
+    },
     stats: {
       total: stats.total,
       succeeded: stats.succeeded,

@@ -2,6 +2,7 @@
 // route (OpenAPI is generated from these). Names follow XIn / XOut / XPatch.
 import Type, { type Static, type TSchema } from 'typebox';
 import type { AttemptOutcome } from '../domain/attempt.ts';
+import { AUTO_DISABLE_LIMITS } from '../domain/health.ts';
 import { RETRY_LIMITS } from '../domain/webhook.ts';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -41,6 +42,24 @@ const RetryIn = Type.Object(
   { additionalProperties: false },
 );
 
+const AutoDisableIn = Type.Object(
+  {
+    after_failures: Type.Integer({
+      minimum: AUTO_DISABLE_LIMITS.afterFailures.min,
+      maximum: AUTO_DISABLE_LIMITS.afterFailures.max,
+      description: 'Disable once at least this many deliveries in a row have failed (1-100000)',
+    }),
+    after_hours: Type.Optional(
+      Type.Integer({
+        minimum: AUTO_DISABLE_LIMITS.afterHours.min,
+        maximum: AUTO_DISABLE_LIMITS.afterHours.max,
+        description: '... and the first of them failed more than this many hours ago (0-720, default 0: at once)',
+      }),
+    ),
+  },
+  { additionalProperties: false, description: 'Auto-disable policy (API.md §9); null (default): never' },
+);
+
 const webhookFields = {
   name: Type.String({ minLength: 1, maxLength: 100, description: 'Unique (case-insensitive), 1-100 characters' }),
   url: Type.String({ minLength: 1, maxLength: 2048, description: 'Absolute http(s) URL of the receiver' }),
@@ -52,6 +71,7 @@ const webhookFields = {
   filter: Type.Optional(Nullable(FreeObject('MongoDB-style query on the envelope, e.g. {"data.awarded_reward.reward_id": {"$in": ["REW-1"]}}'))),
   retry: Type.Optional(RetryIn),
   headers: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 4096 }), { description: 'Extra request headers (not content-type, content-length, host, user-agent, authorization, webhook-*)' })),
+  auto_disable: Type.Optional(Nullable(AutoDisableIn)),
 };
 
 export const WebhookIn = Type.Object(webhookFields, { additionalProperties: false });
@@ -69,6 +89,7 @@ export const WebhookPatch = Type.Object(
     filter: webhookFields.filter,
     retry: webhookFields.retry,
     headers: webhookFields.headers,
+    auto_disable: webhookFields.auto_disable,
   },
   { additionalProperties: false },
 );
@@ -92,6 +113,15 @@ export const WebhookOut = Type.Object(
     filter: Nullable(FreeObject('Payload filter')),
     retry: Type.Object({ attempts: Type.Integer(), delay_seconds: Type.Integer(), timeout_seconds: Type.Integer() }),
     headers: Type.Record(Type.String(), Type.String()),
+    auto_disable: Nullable(Type.Object({ after_failures: Type.Integer(), after_hours: Type.Integer() })),
+    health: Type.Object(
+      {
+        consecutive_failures: Type.Integer({ description: 'Deliveries in a row that ended failed (a success resets it)' }),
+        failing_since: Nullable(Timestamp),
+        disabled_reason: Nullable(Type.Union([Type.Literal('manual'), Type.Literal('auto')])),
+      },
+      { description: 'Read-only (API.md §9)' },
+    ),
     stats: Type.Object({
       total: Type.Integer(),
       succeeded: Type.Integer(),
@@ -192,6 +222,15 @@ export const BatchItemOut = Type.Object({
 
 export const BatchOut = Type.Object({ data: Type.Array(BatchItemOut) });
 
+/** API.md §7 and §9: cancelled and superseded are final, like success and failed. */
+const DeliveryStatus = Type.Union([
+  Type.Literal('pending'),
+  Type.Literal('success'),
+  Type.Literal('failed'),
+  Type.Literal('cancelled'),
+  Type.Literal('superseded'),
+]);
+
 export const DeliveryOut = Type.Object(
   {
     id: Type.String({ description: 'dlv_…' }),
@@ -199,7 +238,7 @@ export const DeliveryOut = Type.Object(
     webhook_name: Type.String(),
     event_id: Type.String(),
     event_type: Type.String(),
-    status: Type.Union([Type.Literal('pending'), Type.Literal('success'), Type.Literal('failed')]),
+    status: DeliveryStatus,
     status_code: Nullable(Type.Integer()),
     error: Nullable(Type.String()),
     attempts: Type.Integer(),
@@ -242,7 +281,7 @@ export const DeliveryDetailOut = Type.Object({
 export const DeliveryListQuery = Type.Object({
   ...ListQuery,
   webhook_id: Type.Optional(Type.String()),
-  status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('success'), Type.Literal('failed')])),
+  status: Type.Optional(DeliveryStatus),
   event_type: Type.Optional(Type.String()),
   event_id: Type.Optional(Type.String()),
 });
@@ -259,6 +298,22 @@ export const EventTypeOut = Type.Object({
 export const EventTypesOut = Type.Object({
   data: Type.Array(EventTypeOut),
   feeds: Type.Array(Type.Object({ id: Type.String(), label: Type.String(), event_types: Type.Array(Type.String()) })),
+});
+
+// ---- recover ----
+
+export const RecoverIn = Type.Object(
+  {
+    since: Type.String({ description: 'ISO 8601: start of the window (deliveries and events created at or after)' }),
+    until: Type.Optional(Type.String({ description: 'ISO 8601: end of the window (inclusive); default now' })),
+    include_missed: Type.Optional(Type.Boolean({ description: 'Also create deliveries for events of its types in the window that have none to it' })),
+  },
+  { additionalProperties: false },
+);
+export type RecoverIn = Static<typeof RecoverIn>;
+
+export const RecoverOut = Type.Object({
+  deliveries: Type.Integer({ description: 'Deliveries that got a fresh round or were created' }),
 });
 
 // ---- tenants and API keys (API.md §8) ----

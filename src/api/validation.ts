@@ -95,13 +95,23 @@ function describeAnyOf(field: string, schema: Record<string, any>): string {
 /** One entry per field: the most telling error for it (a union's own error over its branches'). */
 export function toFieldErrors(errors: ErrorObject[], prefix = ''): FieldError[] {
   const byField = new Map<string, FieldError>();
-  const unionPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
+  // An object sent for "object or null" (e.g. auto_disable): the object branch's own errors
+  // (a missing member) say more than "must be a JSON object or null".
+  const objectUnions = new Set(errors.filter(isObjectForObjectUnion).map((e) => e.instancePath));
+  const unionPaths = new Set(errors.filter((e) => e.keyword === 'anyOf' && !objectUnions.has(e.instancePath)).map((e) => e.instancePath));
   for (const error of errors) {
+    if (objectUnions.has(error.instancePath) && (error.keyword === 'anyOf' || error.keyword === 'type')) continue;
     if (error.keyword !== 'anyOf' && unionPaths.has(error.instancePath)) continue;
     const field = fieldOf(error, prefix);
     if (!byField.has(field)) byField.set(field, { field, message: messageOf(field, error) });
   }
   return [...byField.values()];
+}
+
+function isObjectForObjectUnion(error: ErrorObject): boolean {
+  if (error.keyword !== 'anyOf' || error.data === null || typeof error.data !== 'object' || Array.isArray(error.data)) return false;
+  const options = ((error.parentSchema ?? {}) as { anyOf?: Array<{ type?: unknown }> }).anyOf ?? [];
+  return options.some((option) => option.type === 'object');
 }
 
 const topLevel = (field: string) => field.split(/[.[]/)[0];

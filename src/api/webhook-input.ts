@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { findEventType } from '../catalog/index.ts';
 import { validationError, type FieldError } from '../domain/errors.ts';
 import { checkFilter } from '../domain/filter.ts';
+import type { AutoDisablePolicy } from '../domain/health.ts';
 import type { WebhookId } from '../domain/ids.ts';
 import { DEFAULT_RETRY, RESERVED_HEADER, type Webhook, type WebhookAuth } from '../domain/webhook.ts';
 import { checkTarget } from '../net/target-guard.ts';
@@ -46,6 +47,7 @@ export async function webhookFromInput(id: WebhookId, input: Partial<WebhookIn>,
       timeoutSeconds: input.retry?.timeout_seconds ?? DEFAULT_RETRY.timeoutSeconds,
     },
     headers: checkHeaders(input.headers ?? {}, errors),
+    autoDisable: autoDisableFrom(input.auto_disable ?? null),
     createdAt: ctx.nowMs,
     updatedAt: ctx.nowMs,
   };
@@ -72,10 +74,17 @@ export async function applyPatch(current: Webhook, patch: WebhookPatch, ctx: Inp
       timeoutSeconds: patch.retry?.timeout_seconds ?? current.retry.timeoutSeconds,
     },
     headers: has('headers') ? checkHeaders(patch.headers!, errors) : current.headers,
+    autoDisable: Object.prototype.hasOwnProperty.call(patch, 'auto_disable') ? autoDisableFrom(patch.auto_disable ?? null) : current.autoDisable,
     updatedAt: ctx.nowMs,
   };
   if (errors.length > 0) throw validationError(errors);
   return next;
+}
+
+/** The route schema checked the ranges (a 400 naming auto_disable.after_failures or .after_hours). */
+function autoDisableFrom(input: WebhookIn['auto_disable'] | null): AutoDisablePolicy | null {
+  if (!input) return null;
+  return { afterFailures: input.after_failures, afterHours: input.after_hours ?? 0 };
 }
 
 function checkName(name: string, errors: FieldError[]): string {

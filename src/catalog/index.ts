@@ -1,5 +1,6 @@
 // The event catalog (API.md §3): pure data, no project imports.
 import { BADGE_EVENT_TYPES } from './badge.ts';
+import { HERALD_EVENT_TYPES } from './herald.ts';
 import { JOURNEY_EVENT_TYPES } from './journey.ts';
 import { POINT_BALANCE_EVENT_TYPES } from './point-balance.ts';
 import { REWARD_EVENT_TYPES } from './reward.ts';
@@ -26,6 +27,7 @@ export const CATALOG: readonly EventTypeDef[] = deepFreeze(
     REWARD_EVENT_TYPES,
     JOURNEY_EVENT_TYPES,
     POINT_BALANCE_EVENT_TYPES,
+    HERALD_EVENT_TYPES,
   ]).flat(),
 );
 
@@ -41,10 +43,16 @@ export const FEEDS: readonly Feed[] = deepFreeze([
   feed('reward', 'Reward'),
   feed('journey', 'Journey'),
   feed('point_balance', 'Point Balance'),
+  feed('herald', 'Herald'),
 ]);
 
 const BY_TYPE: ReadonlyMap<string, EventTypeDef> = new Map(CATALOG.map((t) => [t.event_type, t]));
 
 export function findEventType(eventType: string): EventTypeDef | undefined {
   return BY_TYPE.get(eventType);
+}
+
+/** The `herald` feed's types are emitted by Herald only: never accepted from clients (API.md §9). */
+export function isOperationalType(eventType: string): boolean {
+  return findEventType(eventType)?.feed === 'herald' || eventType.startsWith('herald.');
 }

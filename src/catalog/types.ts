@@ -1,4 +1,4 @@
-export type FeedId = 'user' | 'badge' | 'reward' | 'journey' | 'point_balance';
+export type FeedId = 'user' | 'badge' | 'reward' | 'journey' | 'point_balance' | 'herald';
 
 export type JsonSchema = Record<string, unknown>;
 

@@ -12,7 +12,7 @@ import { systemClock, type Clock } from '../domain/clock.ts';
 import { nextStep } from '../domain/retry.ts';
 import type { Webhook } from '../domain/webhook.ts';
 import type { WebhookDirectory } from '../webhooks/directory.ts';
-import type { AttemptRecord, ClaimedDelivery, Store } from '../store/ports.ts';
+import type { AttemptRecord, ClaimedDelivery, RecordSummary, Store } from '../store/ports.ts';
 import type { Metrics } from '../metrics.ts';
 import { DeliveryCounters } from './counters.ts';
 import { LeaseKeeper, type LeaseStore } from './lease-keeper.ts';
@@ -80,7 +80,7 @@ export class DeliveryEngine {
       },
       clock,
     );
-    this.#recorder = new Recorder(store, options.owner, log, (records) => this.#afterRecorded(records));
+    this.#recorder = new Recorder(store, options.owner, log, (records, summary) => this.#afterRecorded(records, summary));
     this.#leases = new LeaseKeeper(store, options, clock, log, () => this.wake());
     directory.onChange(() => this.wake());
   }
@@ -239,11 +239,15 @@ export class DeliveryEngine {
     if (this.#counters.inFlight === 0) for (const resolve of this.#idle.splice(0)) resolve();
   }
 
-  #afterRecorded(records: AttemptRecord[]): void {
+  #afterRecorded(records: AttemptRecord[], summary: RecordSummary): void {
     for (const r of records) {
       this.#counters.settle(r.webhookId);
       if (r.next.status === 'pending') this.#scheduleClaim(r.next.nextAttemptAt);
     }
+    // Auto-disabled webhooks stop at once here (others see the config revision move);
+    // herald.* deliveries were queued unheld: claim them.
+    if (summary.disabled.length > 0) this.directory.invalidate().catch((err) => this.log.error({ err }, 'could not reload webhooks after an auto-disable'));
+    if (summary.queued > 0) this.wake();
     this.#pump();
   }
 

@@ -1,7 +1,7 @@
 // Writes attempt outcomes in groups: every record made while one write runs goes into the next
 // transaction together. A failed write is retried; a crash before it only means a re-send.
 import type { DeliveryId } from '../domain/ids.ts';
-import type { AttemptRecord, Store } from '../store/ports.ts';
+import type { AttemptRecord, RecordSummary, Store } from '../store/ports.ts';
 
 const FULL_GROUP = 256;
 const GROUP_PAUSE_MS = 5;
@@ -21,7 +21,7 @@ export class Recorder {
     private readonly store: Pick<Store, 'recordAttempts' | 'releaseLeases'>,
     private readonly owner: string,
     private readonly log: RecorderLog,
-    private readonly onRecorded: (records: AttemptRecord[]) => void,
+    private readonly onRecorded: (records: AttemptRecord[], summary: RecordSummary) => void,
   ) {}
 
   add(record: AttemptRecord): void {
@@ -71,10 +71,10 @@ export class Recorder {
     const records = this.#records.splice(0);
     const releases = this.#releases.splice(0);
     try {
-      if (records.length > 0) await this.store.recordAttempts(this.owner, records);
+      const summary = records.length > 0 ? await this.store.recordAttempts(this.owner, records) : null;
       if (releases.length > 0) await this.store.releaseLeases(this.owner, releases);
       this.#retryDelayMs = 100;
-      if (records.length > 0) this.onRecorded(records);
+      if (summary) this.onRecorded(records, summary);
     } catch (error) {
       this.log.error({ err: error, records: records.length }, 'could not record attempts; will retry');
       this.#records.unshift(...records);

@@ -1,4 +1,5 @@
 // A webhook is one endpoint configuration: where to send, what to send, how to sign, how to retry.
+import type { AutoDisablePolicy } from './health.ts';
 import type { WebhookId } from './ids.ts';
 
 export type AuthType = 'none' | 'jwt' | 'basic' | 'signature';
@@ -39,6 +40,8 @@ export interface Webhook {
   filter: Record<string, unknown> | null;
   retry: RetryPolicy;
   headers: Record<string, string>;
+  /** API.md §9: disable after this many failures in a row (null: never). */
+  autoDisable: AutoDisablePolicy | null;
   createdAt: number;
   updatedAt: number;
 }

@@ -1,6 +1,7 @@
 // The store interface: every operation Herald needs from its database, named for the domain.
 // The SQLite and PostgreSQL adapters implement it; one contract suite (test/store-contract) checks both.
 import type { AttemptResult, RecordedAttempt } from '../domain/attempt.ts';
+import type { AutoDisablePolicy, WebhookHealth } from '../domain/health.ts';
 import type { ApiKeyId, DeliveryId, TenantId, WebhookId } from '../domain/ids.ts';
 import type { Scope } from '../domain/scopes.ts';
 import type { NextStep } from '../domain/retry.ts';
@@ -23,6 +24,7 @@ export interface WebhookRow {
   filter: Record<string, unknown> | null;
   retry: RetryPolicy;
   headers: Record<string, string>;
+  autoDisable: AutoDisablePolicy | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -36,7 +38,10 @@ export interface WebhookQuery {
   limit: number;
 }
 
-export type DeliveryStatus = 'pending' | 'success' | 'failed';
+/** API.md §7 and §9: `cancelled` and `superseded` (§10) are final, like success and failed. */
+export type DeliveryStatus = 'pending' | 'success' | 'failed' | 'cancelled' | 'superseded';
+
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'success', 'failed', 'cancelled', 'superseded'];
 
 export interface NewEvent {
   /** Events of several tenants share one group commit, so each carries its tenant. */
@@ -168,6 +173,33 @@ export type DeleteTenantResult = 'deleted' | 'not_found' | 'has_webhooks';
 /** Thrown by insertTenant when the id is taken. */
 export class TenantTakenError extends Error {}
 
+export type CancelResult = 'cancelled' | 'not_found' | 'not_pending';
+
+/** What recording outcomes (or the auto-disable sweep) did besides the delivery rows. */
+export interface RecordSummary {
+  /** Deliveries of herald.* events queued, held by nobody yet: wake the engines. */
+  queued: number;
+  /** Webhooks auto-disabled (their config changed). */
+  disabled: WebhookId[];
+}
+
+/** API.md §9 recover: a window of creation times (Unix ms, both inclusive). */
+export interface RecoverRequest {
+  since: number;
+  until: number;
+  includeMissed: boolean;
+  nowMs: number;
+  /** At most this many deliveries; more in the window and nothing is done. */
+  limit: number;
+  /** Deliveries per transaction (default 250). */
+  batchSize?: number;
+}
+
+export type RecoverResult =
+  | { status: 'ok'; deliveries: number }
+  | { status: 'too_many'; count: number }
+  | { status: 'not_found' };
+
 /** Thrown by insertWebhook / updateWebhook when another live webhook has the name. */
 export class NameTakenError extends Error {}
 
@@ -195,6 +227,12 @@ export interface Store {
   webhookStats(tenant: TenantId, ids: string[]): Promise<Map<string, WebhookStats>>;
   /** Every live webhook of every tenant (the in-memory directory), each with its tenant. */
   allWebhooks(): Promise<Array<WebhookRow & { tenantId: TenantId }>>;
+  /** API.md §9; a webhook without a row is healthy. */
+  webhookHealth(tenant: TenantId, ids: string[]): Promise<Map<string, WebhookHealth>>;
+  /** Failed deliveries of the window get a fresh round; with includeMissed, events without one get one. */
+  recoverDeliveries(tenant: TenantId, webhookId: string, request: RecoverRequest): Promise<RecoverResult>;
+  /** Auto-disables the webhooks whose failures have lasted long enough, in every tenant (run at least once a minute). */
+  autoDisableDue(nowMs: number): Promise<RecordSummary>;
 
   /** Stores events (each names its tenant) and their deliveries in one durable transaction; idempotent on (tenant, eventId). */
   ingest(events: NewEvent[]): Promise<IngestResult[]>;
@@ -206,6 +244,8 @@ export interface Store {
   listAttempts(tenant: TenantId, deliveryId: string): Promise<RecordedAttempt[]>;
   /** Starts a fresh round for a finished delivery. */
   requeueDelivery(tenant: TenantId, id: string, nowMs: number): Promise<RequeueResult>;
+  /** Ends a pending delivery as cancelled. */
+  cancelDelivery(tenant: TenantId, id: string): Promise<CancelResult>;
 
   // Tenants and API keys (API.md §8). Each change bumps the access revision.
   /** A number that changes whenever a tenant or key is created, changed or revoked. */
@@ -231,8 +271,12 @@ export interface Store {
 
   // The engine's own bookkeeping: deliveries carry their tenant, so these stay tenant-agnostic.
   claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]>;
-  /** Applies attempt outcomes; a delivery whose lease `owner` no longer holds keeps its state. */
-  recordAttempts(owner: string, records: AttemptRecord[]): Promise<void>;
+  /**
+   * Applies attempt outcomes; a delivery whose lease `owner` no longer holds (or that is no longer
+   * pending: cancelled) keeps its state. In the same transaction: stats, health, auto-disable and
+   * the herald.* events these cause.
+   */
+  recordAttempts(owner: string, records: AttemptRecord[]): Promise<RecordSummary>;
   /** Gives deliveries back without an attempt (all of this owner's when ids is omitted). */
   releaseLeases(owner: string, ids?: DeliveryId[]): Promise<void>;
   renewLeases(owner: string, leaseUntil: number): Promise<void>;

@@ -25,6 +25,8 @@ export interface WebhooksTable {
   retry_attempts: number;
   retry_delay_seconds: number;
   retry_timeout_seconds: number;
+  auto_disable_after_failures: number | null;
+  auto_disable_after_hours: number | null;
   headers: string;
   created_at: number;
   updated_at: number;
@@ -39,6 +41,15 @@ export interface WebhookStatsTable {
   failed: number;
   last_success_at: number | null;
   last_failure_at: number | null;
+}
+
+/** API.md §9: one row per webhook, written with the delivery outcomes that change it. */
+export interface WebhookHealthTable {
+  webhook_id: string;
+  consecutive_failures: number;
+  failing_since: number | null;
+  /** null | manual | auto */
+  disabled_reason: string | null;
 }
 
 export interface EventsTable {
@@ -121,6 +132,7 @@ export interface Database {
   meta: MetaTable;
   webhooks: WebhooksTable;
   webhook_stats: WebhookStatsTable;
+  webhook_health: WebhookHealthTable;
   events: EventsTable;
   deliveries: DeliveriesTable;
   attempts: AttemptsTable;

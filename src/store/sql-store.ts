@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { DeliveryId, TenantId } from '../domain/ids.ts';
 import type { WebhookStats } from '../domain/webhook.ts';
+import type { WebhookHealth } from '../domain/health.ts';
 import type { Database } from './schema.ts';
 import {
   NameTakenError,
@@ -17,6 +18,9 @@ import {
   type DeliveryQuery,
   type HeartbeatTiming,
   type NewEvent,
+  type RecordSummary,
+  type RecoverRequest,
+  type RecoverResult,
   type Store,
   type WebhookQuery,
   type WebhookRow,
@@ -27,6 +31,9 @@ import * as deliveries from './sql/deliveries.ts';
 import * as attempts from './sql/attempts.ts';
 import * as leases from './sql/leases.ts';
 import * as access from './sql/access.ts';
+import * as health from './sql/health.ts';
+import { emitHerald } from './sql/herald.ts';
+import { recover } from './sql/recover.ts';
 
 export interface SqlDialect {
   readonly kind: 'sqlite' | 'postgres';
@@ -82,12 +89,14 @@ export class SqlStore implements Store {
   async insertWebhook(tenant: TenantId, row: WebhookRow): Promise<void> {
     await this.#writeWebhook(async (trx) => {
       await trx.insertInto('webhooks').values({ ...webhooks.toColumns(tenant, row), deleted_at: null }).execute();
+      await health.insertHealth(trx, row.id, row.enabled);
       return true;
     });
   }
 
   async updateWebhook(tenant: TenantId, row: WebhookRow): Promise<boolean> {
     return this.#writeWebhook(async (trx) => {
+      await health.beforeToggle(trx, this.dialect.kind, tenant, row.id, row.enabled);
       const result = await trx
         .updateTable('webhooks')
         .set(webhooks.toColumns(tenant, row))
@@ -163,6 +172,30 @@ export class SqlStore implements Store {
 
   webhookStats(tenant: TenantId, ids: string[]): Promise<Map<string, WebhookStats>> {
     return webhooks.webhookStats(this.db, tenant, ids);
+  }
+
+  webhookHealth(tenant: TenantId, ids: string[]): Promise<Map<string, WebhookHealth>> {
+    return health.webhookHealth(this.db, tenant, ids);
+  }
+
+  async recoverDeliveries(tenant: TenantId, webhookId: string, request: RecoverRequest): Promise<RecoverResult> {
+    const webhook = await this.getWebhook(tenant, webhookId);
+    if (!webhook) return { status: 'not_found' };
+    return recover(this.db, (work) => this.db.transaction().execute(work), this.dialect.shard, tenant, webhook, request);
+  }
+
+  async autoDisableDue(nowMs: number): Promise<RecordSummary> {
+    return this.db.transaction().execute(async (trx) => this.#afterHealth(trx, await health.autoDisableDue(trx, this.dialect.kind, nowMs), nowMs));
+  }
+
+  /** In the transaction of the change: the herald events it causes, and config change notices. */
+  async #afterHealth(trx: Kysely<Database>, writes: health.HealthWrites, nowMs: number): Promise<RecordSummary> {
+    if (writes.disabled.length > 0) {
+      await webhooks.bumpRevision(trx);
+      await this.dialect.onConfigWritten?.(trx);
+    }
+    const queued = await emitHerald(trx, writes.emissions, nowMs);
+    return { queued, disabled: writes.disabled as RecordSummary['disabled'] };
   }
 
   ingest(batch: NewEvent[]) {
@@ -278,13 +311,21 @@ export class SqlStore implements Store {
     await this.db.updateTable('api_keys').set({ last_used_at: nowMs }).where('id', 'in', ids).execute();
   }
 
+  cancelDelivery(tenant: TenantId, id: string) {
+    return deliveries.cancelDelivery(this.db, tenant, id);
+  }
+
   claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {
     if (request.limits.length === 0) return Promise.resolve([]);
     return this.dialect.relaxedTransaction(this.db, (trx) => this.dialect.claimDue(trx, request));
   }
 
-  recordAttempts(owner: string, records: AttemptRecord[]): Promise<void> {
-    return this.dialect.relaxedTransaction(this.db, (trx) => attempts.recordAttempts(trx, owner, this.dialect.shard, records));
+  recordAttempts(owner: string, records: AttemptRecord[]): Promise<RecordSummary> {
+    return this.dialect.relaxedTransaction(this.db, async (trx) => {
+      const finished = await attempts.recordAttempts(trx, owner, this.dialect.shard, records);
+      const nowMs = Date.now();
+      return this.#afterHealth(trx, await health.applyFinishedDeliveries(trx, this.dialect.kind, finished, nowMs), nowMs);
+    });
   }
 
   releaseLeases(owner: string, ids?: DeliveryId[]): Promise<void> {

@@ -35,6 +35,7 @@ export function toWebhookRow(webhook: Webhook, box: SecretBox): WebhookRow {
     filter: webhook.filter,
     retry: webhook.retry,
     headers: webhook.headers,
+    autoDisable: webhook.autoDisable,
     createdAt: webhook.createdAt,
     updatedAt: webhook.updatedAt,
   };
@@ -74,6 +75,7 @@ export function fromWebhookRow(row: WebhookRow, box: SecretBox): Webhook {
     filter: row.filter,
     retry: row.retry,
     headers: row.headers,
+    autoDisable: row.autoDisable,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

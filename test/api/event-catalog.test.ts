@@ -10,17 +10,22 @@ const CATALOG: Record<string, string[]> = {
   reward: ['reward.awarded', 'reward.expired', 'reward.low_coupon_alert'],
   journey: ['journey.in_progress', 'journey.completed', 'journey.abandoned'],
   point_balance: ['point_balance.user_updated', 'point_balance.group_updated'],
+  // API.md §9: Herald's own operational events (clients cannot send them).
+  herald: ['herald.webhook.failing', 'herald.webhook.disabled', 'herald.delivery.exhausted'],
 };
 const ALL_TYPES = Object.values(CATALOG).flat();
 
 let h: Herald;
 let types: any[];
+/** The types a client may send: every feed but herald. */
+let clientTypes: any[];
 
 before(async () => {
   h = await startHerald();
   const response = await h.api('GET', '/v1/event-types');
   assert.equal(response.status, 200, response.text);
   types = response.body.data;
+  clientTypes = types.filter((t) => t.feed !== 'herald');
 });
 after(async () => {
   await h?.stop();
@@ -52,7 +57,7 @@ function setPath(target: any, path: string, value: unknown): void {
 }
 
 describe('GET /v1/event-types', () => {
-  it('lists exactly the 11 catalog types with their feed and event', () => {
+  it('lists exactly the 14 catalog types (11 of section 3, 3 herald types of section 9) with their feed and event', () => {
     assert.deepEqual(types.map((t) => t.event_type).sort(), [...ALL_TYPES].sort());
     for (const type of types) {
       const [feed, event] = [type.event_type.slice(0, type.event_type.indexOf('.')), type.event_type.slice(type.event_type.indexOf('.') + 1)];
@@ -92,7 +97,7 @@ describe('GET /v1/event-types', () => {
 
 describe('ingestion against the catalog schemas', () => {
   it('accepts every example data as is, and an empty data object for every type', async () => {
-    for (const type of types) {
+    for (const type of clientTypes) {
       const full = await h.api('POST', '/v1/events', { event_type: type.event_type, data: type.example.data });
       assert.equal(full.status, 202, `${type.event_type}: ${full.text}`);
       const empty = await h.api('POST', '/v1/events', { event_type: type.event_type, data: {} });
@@ -109,7 +114,7 @@ describe('ingestion against the catalog schemas', () => {
 
   it('rejects a named field of the wrong type, naming its path, for every field of every type', async () => {
     const wronglyAccepted: string[] = [];
-    for (const type of types) {
+    for (const type of clientTypes) {
       for (const [path, typeList] of leaves(type.schema)) {
         const data = structuredClone(type.example.data);
         setPath(data, path, wrongValueFor(typeList));
@@ -123,7 +128,7 @@ describe('ingestion against the catalog schemas', () => {
 
   it('accepts null only where the schema allows it', async () => {
     const wronglyAccepted: string[] = [];
-    for (const type of types) {
+    for (const type of clientTypes) {
       for (const [path, typeList] of leaves(type.schema)) {
         const data = structuredClone(type.example.data);
         setPath(data, path, null);
@@ -134,5 +139,26 @@ describe('ingestion against the catalog schemas', () => {
       }
     }
     assert.deepEqual(wronglyAccepted, []);
+  });
+});
+
+describe('the herald feed', () => {
+  it('is listed as a feed with its three types', async () => {
+    const response = await h.api('GET', '/v1/event-types');
+    const feed = response.body.feeds.find((f: any) => f.id === 'herald');
+    assert.deepEqual(feed?.event_types, CATALOG.herald);
+    const failing = types.find((t) => t.event_type === 'herald.webhook.failing');
+    assert.deepEqual(Object.keys(failing.example.data).sort(), ['consecutive_failures', 'delivery_id', 'error', 'event_id', 'webhook_id', 'webhook_name']);
+  });
+
+  it('cannot be sent by clients, alone or in a batch (400 naming event_type)', async () => {
+    for (const type of CATALOG.herald.concat(['herald.anything'])) {
+      const response = await h.api('POST', '/v1/events', { event_type: type, data: {} });
+      assertInvalid(response, 'event_type');
+      assert.match(response.body.error.details[0].message, /herald/);
+    }
+    const batch = await h.api('POST', '/v1/events/batch', { events: [{ event_type: 'herald.webhook.failing', data: {} }, { event_type: 'user.created', data: {} }] });
+    assert.ok(batch.status < 300, batch.text);
+    assert.deepEqual(batch.body.data.map((r: any) => r.status), [400, 202]);
   });
 });

@@ -118,8 +118,9 @@ describe('POST /v1/events', () => {
     assert.equal(received(eventId).length, 2);
   });
 
-  it('accepts the example envelope of every catalog type', async () => {
-    const types = (await h.api('GET', '/v1/event-types')).body.data;
+  it('accepts the example envelope of every catalog type a client may send (not the herald feed: API.md §9)', async () => {
+    const types = (await h.api('GET', '/v1/event-types')).body.data.filter((t: any) => t.feed !== 'herald');
+    assert.equal(types.length, 11);
     for (const type of types) {
       const { event_type, data, user_id, event_timestamp } = type.example;
       const response = await h.api('POST', '/v1/events', { event_type, data, user_id, event_timestamp });

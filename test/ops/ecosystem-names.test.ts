@@ -44,7 +44,7 @@ describe('ecosystem names', () => {
   });
 
   it('documents for each operation the errors it can return and no others', () => {
-    const mayConflict = new Set(['POST /v1/webhooks', 'PATCH /v1/webhooks/{id}', 'POST /v1/deliveries/{id}/retry', 'POST /v1/tenants', 'DELETE /v1/tenants/{id}']);
+    const mayConflict = new Set(['POST /v1/webhooks', 'PATCH /v1/webhooks/{id}', 'POST /v1/deliveries/{id}/retry', 'POST /v1/deliveries/{id}/cancel', 'POST /v1/tenants', 'DELETE /v1/tenants/{id}']);
     for (const { route, method, path, op } of operations()) {
       const errors = new Set(Object.keys(op.responses).map(Number).filter((status) => status >= 400));
       const hasBody = op.requestBody !== undefined;

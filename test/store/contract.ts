@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { DEFAULT_TENANT, newDeliveryId, newWebhookId, type ApiKeyId, type DeliveryId, type TenantId } from '../../src/domain/ids.ts';
 import type { Scope } from '../../src/domain/scopes.ts';
 import { DEFAULT_RETRY } from '../../src/domain/webhook.ts';
+import { lifecycleContract } from './contract-lifecycle.ts';
 import { NameTakenError, TenantTakenError, type AttemptRecord, type NewEvent, type Store, type WebhookRow } from '../../src/store/ports.ts';
 
 export interface OpenedForTest {
@@ -29,6 +30,7 @@ export function webhookRow(overrides: Partial<WebhookRow> = {}): WebhookRow {
     filter: null,
     retry: { ...DEFAULT_RETRY },
     headers: {},
+    autoDisable: null,
     createdAt: now,
     updatedAt: now,
     ...overrides,
@@ -353,6 +355,8 @@ export function storeContract(adapter: string, open: () => Promise<OpenedForTest
       const page2 = await store.listDeliveries(T, { limit: 50, beforeId: newestFirst[0].id });
       assert.equal(page2.length, 2);
     });
+
+    lifecycleContract({ store: () => store, claimAll, attempt, webhookRow, newEvent });
 
     it('keeps the first value of a meta key', async () => {
       assert.equal(await store.ensureMeta('k', 'one'), 'one');

@@ -69,4 +69,19 @@ export function deliveryRoutes(app: Api, deps: ApiDeps): void {
     },
   );
 
+  app.post(
+    '/v1/deliveries/:id/cancel',
+    { config: { scope: 'manage' }, schema: { tags, operationId: 'cancelDelivery', summary: 'End a pending delivery as cancelled (a try in flight cannot bring it back)', params: IdParams, response: { 200: DeliveryOut, ...errorsFor('id', 'conflict') } } },
+    async (request) => {
+      const { id } = request.params;
+      const result = isDeliveryId(id) ? await store.cancelDelivery(request.tenant, id) : 'not_found';
+      if (result === 'not_found') throw notFound('delivery', id);
+      const row = (await store.getDelivery(request.tenant, id))!;
+      if (result === 'not_pending') {
+        throw new AppError('conflict', `Delivery ${id} is ${row.status}, not pending; only a pending delivery can be cancelled.`);
+      }
+      return deliveryOut(row);
+    },
+  );
+
 }

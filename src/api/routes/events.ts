@@ -1,6 +1,6 @@
 // /v1/events: ingestion (single and batch) and reading one event with its deliveries.
 import type { ValidateFunction } from 'ajv';
-import { CATALOG, findEventType } from '../../catalog/index.ts';
+import { CATALOG, findEventType, isOperationalType } from '../../catalog/index.ts';
 import { notFound, validationError, type FieldError } from '../../domain/errors.ts';
 import { isUuid } from '../../domain/ids.ts';
 import type { IngestItem } from '../../ingest/ingestor.ts';
@@ -23,10 +23,12 @@ export function toIngestItem(body: unknown): IngestItem | FieldError[] {
   const event = withoutInvalid<Partial<EventIn>>(body, shapeErrors);
   const errors: FieldError[] = [];
   const type = event.event_type === undefined ? undefined : findEventType(event.event_type);
-  if (event.event_type !== undefined && !type) {
+  if (event.event_type !== undefined && isOperationalType(event.event_type)) {
+    errors.push({ field: 'event_type', message: `event_type "${event.event_type.slice(0, 60)}" belongs to the herald feed, which only Herald itself emits; send one of your own feeds' types` });
+  } else if (event.event_type !== undefined && !type) {
     errors.push({ field: 'event_type', message: `event_type "${event.event_type}" is not in the catalog; GET /v1/event-types lists the valid ones` });
   }
-  if (type && event.data !== undefined) {
+  if (type && type.feed !== 'herald' && event.data !== undefined) {
     const check = checkData.get(type.event_type)!;
     if (!check(event.data)) errors.push(...toFieldErrors(check.errors ?? [], 'data'));
   }

@@ -7,12 +7,14 @@ import { ROTATION_OVERLAP_MS, type Webhook } from '../../domain/webhook.ts';
 import { NameTakenError } from '../../store/ports.ts';
 import { fromWebhookRow, toWebhookRow } from '../../webhooks/codec.ts';
 import type { Api, ApiDeps } from '../deps.ts';
-import { decodeCursor, page, parseDateRange } from '../listing.ts';
+import { decodeCursor, page, parseDate, parseDateRange } from '../listing.ts';
 import { testOut, webhookOut } from '../presenters.ts';
 import { errorsFor } from '../openapi.ts';
 import {
   IdParams,
   Page,
+  RecoverIn,
+  RecoverOut,
   SecretOut,
   TestIn,
   TestOut,
@@ -37,8 +39,8 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
   }
 
   async function present(tenant: TenantId, webhook: Webhook) {
-    const stats = await store.webhookStats(tenant, [webhook.id]);
-    return webhookOut(webhook, stats.get(webhook.id));
+    const [stats, health] = await Promise.all([store.webhookStats(tenant, [webhook.id]), store.webhookHealth(tenant, [webhook.id])]);
+    return webhookOut(webhook, stats.get(webhook.id), health.get(webhook.id));
   }
 
   async function save(tenant: TenantId, webhook: Webhook, isNew: boolean): Promise<void> {
@@ -84,8 +86,9 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
         beforeId,
         limit: limit + 1,
       });
-      const stats = await store.webhookStats(request.tenant, rows.map((r) => r.id));
-      return page(rows, limit, (row) => webhookOut(fromWebhookRow(row, box), stats.get(row.id)));
+      const ids = rows.map((r) => r.id);
+      const [stats, health] = await Promise.all([store.webhookStats(request.tenant, ids), store.webhookHealth(request.tenant, ids)]);
+      return page(rows, limit, (row) => webhookOut(fromWebhookRow(row, box), stats.get(row.id), health.get(row.id)));
     },
   );
 
@@ -118,6 +121,37 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
       if (!isWebhookId(id) || !(await store.deleteWebhook(request.tenant, id, Date.now()))) throw notFound('webhook', id);
       await directory.invalidate();
       return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/v1/webhooks/:id/recover',
+    {
+      config: { scope: 'manage' },
+      attachValidation: true,
+      schema: {
+        tags,
+        operationId: 'recoverWebhook',
+        summary: 'Re-send what a webhook missed: its failed deliveries of a window get a fresh round (include_missed: events it never got, too)',
+        params: IdParams,
+        body: RecoverIn,
+        response: { 202: RecoverOut, ...errorsFor('id', 'body') },
+      },
+    },
+    async (request, reply) => {
+      const webhook = await load(request.tenant, request.params.id);
+      const shape = schemaErrors(request);
+      if (shape.length > 0) throw validationError(shape);
+      const window = recoverWindow(request.body, Date.now());
+      const result = await store.recoverDeliveries(request.tenant, webhook.id, { ...window, includeMissed: request.body.include_missed ?? false, nowMs: Date.now(), limit: RECOVER_LIMIT });
+      if (result.status === 'not_found') throw notFound('webhook', webhook.id);
+      if (result.status === 'too_many') {
+        throw validationError([
+          { field: 'since', message: `since: the window holds more than ${RECOVER_LIMIT} deliveries to recover (at most ${RECOVER_LIMIT} per call); choose a later since or an earlier until and recover in parts` },
+        ]);
+      }
+      if (result.deliveries > 0) deps.onRequeued();
+      return reply.code(202).send({ deliveries: result.deliveries });
     },
   );
 
@@ -194,6 +228,20 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
     }
     return testOut(await deps.testSender.sendTest(webhook, eventType));
   }
+}
+
+/** API.md §9: at most this many deliveries per recover call. */
+export const RECOVER_LIMIT = 100_000;
+
+function recoverWindow(body: RecoverIn, nowMs: number): { since: number; until: number } {
+  const problems: FieldError[] = [];
+  const since = parseDate('since', body.since, false, problems);
+  const until = body.until === undefined ? nowMs : parseDate('until', body.until, true, problems);
+  if (since !== undefined && until !== undefined && since > until) {
+    problems.push({ field: 'since', message: `since must not be after until (${new Date(until).toISOString()}); give an earlier since` });
+  }
+  if (problems.length > 0) throw validationError(problems);
+  return { since: since!, until: until! };
 }
 
 function nameConflict(name: string): AppError {

@@ -3,20 +3,41 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { AttemptRecord } from '../ports.ts';
+import { isHeraldType } from '../../domain/health.ts';
+import type { FinishedOfWebhook } from './health.ts';
 import { addStats, statsOfAttempts } from './stats.ts';
 
 type Db = Kysely<Database>;
 
 const ROWS_PER_INSERT = 400;
 
-/** Must run inside a transaction. */
-export async function recordAttempts(trx: Db, owner: string, shard: number, records: AttemptRecord[]): Promise<void> {
-  if (records.length === 0) return;
+/**
+ * Must run inside a transaction. Returns the deliveries that reached a final state here (for
+ * health): a delivery this owner no longer holds, or that was cancelled meanwhile, keeps its state.
+ */
+export async function recordAttempts(trx: Db, owner: string, shard: number, records: AttemptRecord[]): Promise<FinishedOfWebhook[]> {
+  if (records.length === 0) return [];
   await insertAttempts(trx, records);
   const applied = new Set<string>();
   for (const id of await markSucceeded(trx, owner, records)) applied.add(id);
-  for (const id of await markFailedOrDue(trx, owner, records)) applied.add(id);
+  const failed = await markFailedOrDue(trx, owner, records);
+  for (const id of failed.keys()) applied.add(id);
   await addStats(trx, shard, statsOfAttempts(records, applied));
+  const finished: FinishedOfWebhook[] = [];
+  for (const r of records) {
+    if (!applied.has(r.deliveryId) || r.next.status === 'pending') continue;
+    const event = failed.get(r.deliveryId);
+    finished.push({
+      webhookId: r.webhookId,
+      status: r.next.status,
+      endedAt: r.result.startedAt + r.result.durationMs,
+      deliveryId: r.deliveryId,
+      eventId: event?.eventId ?? '',
+      isHerald: event ? isHeraldType(event.eventType) : false,
+      error: r.result.error,
+    });
+  }
+  return finished;
 }
 
 async function insertAttempts(trx: Db, records: AttemptRecord[]): Promise<void> {
@@ -75,8 +96,9 @@ async function markSucceeded(trx: Db, owner: string, records: AttemptRecord[]): 
   return applied;
 }
 
-async function markFailedOrDue(trx: Db, owner: string, records: AttemptRecord[]): Promise<string[]> {
-  const applied: string[] = [];
+/** Applied ids, with the event of each (a final failure causes herald events that name it). */
+async function markFailedOrDue(trx: Db, owner: string, records: AttemptRecord[]): Promise<Map<string, { eventId: string; eventType: string }>> {
+  const applied = new Map<string, { eventId: string; eventType: string }>();
   for (const r of records) {
     if (r.next.status === 'success') continue;
     const result = await trx
@@ -94,8 +116,9 @@ async function markFailedOrDue(trx: Db, owner: string, records: AttemptRecord[])
       .where('id', '=', r.deliveryId)
       .where('lease_owner', '=', owner)
       .where('status', '=', 'pending')
+      .returning(['event_id', 'event_type'])
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 1) applied.push(r.deliveryId);
+    if (result) applied.set(r.deliveryId, { eventId: result.event_id, eventType: result.event_type });
   }
   return applied;
 }

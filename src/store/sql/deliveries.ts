@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { AttemptOutcome, RecordedAttempt } from '../../domain/attempt.ts';
 import { idFloor, type DeliveryId, type TenantId, type WebhookId } from '../../domain/ids.ts';
 import type { Database } from '../schema.ts';
-import type { DeliveryQuery, DeliveryRow, DeliveryStatus, RequeueResult } from '../ports.ts';
+import type { CancelResult, DeliveryQuery, DeliveryRow, DeliveryStatus, RequeueResult } from '../ports.ts';
 import { addStats } from './stats.ts';
 
 type Db = Kysely<Database>;
@@ -114,11 +114,30 @@ export async function requeueDelivery(trx: Db, tenant: TenantId, id: string, now
     .where('status', '=', row.status)
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) !== 1) return 'pending';
+  // Stats count only success and failed (API.md §9): a cancelled or superseded one was never in them.
+  if (row.status !== 'success' && row.status !== 'failed') return 'requeued';
   const wasSuccess = row.status === 'success';
   await addStats(trx, shard, [
     { webhookId: row.webhook_id, total: -1, succeeded: wasSuccess ? -1 : 0, failed: wasSuccess ? 0 : -1, lastSuccessAt: null, lastFailureAt: null },
   ]);
   return 'requeued';
+}
+
+/**
+ * Ends a pending delivery as cancelled (final). A try in flight may still finish, but its outcome
+ * only adds an attempt row: recording changes only pending rows.
+ */
+export async function cancelDelivery(db: Db, tenant: TenantId, id: string): Promise<CancelResult> {
+  const updated = await db
+    .updateTable('deliveries')
+    .set({ status: 'cancelled', next_attempt_at: null, lease_owner: null, lease_until: null })
+    .where('tenant_id', '=', tenant)
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 1) return 'cancelled';
+  const row = await db.selectFrom('deliveries').select('status').where('tenant_id', '=', tenant).where('id', '=', id).executeTakeFirst();
+  return row ? 'not_pending' : 'not_found';
 }
 
 export async function failPendingOfWebhook(trx: Db, webhookId: string): Promise<void> {

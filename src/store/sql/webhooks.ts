@@ -27,6 +27,10 @@ export function toRow(r: Selectable<WebhooksTable>): WebhookRow {
       timeoutSeconds: Number(r.retry_timeout_seconds),
     },
     headers: JSON.parse(r.headers),
+    autoDisable:
+      r.auto_disable_after_failures === null
+        ? null
+        : { afterFailures: Number(r.auto_disable_after_failures), afterHours: Number(r.auto_disable_after_hours ?? 0) },
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };
@@ -52,6 +56,8 @@ export function toColumns(tenant: TenantId, row: WebhookRow): Omit<WebhooksTable
     retry_delay_seconds: row.retry.delaySeconds,
     retry_timeout_seconds: row.retry.timeoutSeconds,
     headers: JSON.stringify(row.headers),
+    auto_disable_after_failures: row.autoDisable?.afterFailures ?? null,
+    auto_disable_after_hours: row.autoDisable?.afterHours ?? null,
     created_at: row.createdAt,
     updated_at: row.updatedAt,
   };

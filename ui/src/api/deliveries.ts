@@ -44,6 +44,15 @@ export function useResendDelivery() {
   });
 }
 
+/** Drawer → Cancel: a pending delivery ends as cancelled. */
+export function useCancelDelivery() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => request<Delivery>('POST', `/deliveries/${encodeURIComponent(id)}/cancel`, { body: {} }),
+    onSettled: () => client.invalidateQueries({ queryKey: ['deliveries'] }),
+  });
+}
+
 /** The envelope as delivered: `envelope` if the API nests it, else the envelope fields of the row. */
 export function envelopeOf(delivery: DeliveryDetail): Record<string, unknown> {
   if (delivery.envelope) return delivery.envelope;

@@ -2,7 +2,8 @@
 
 export type AuthType = 'none' | 'jwt' | 'basic' | 'signature';
 export type WebhookStatus = 'active' | 'inactive' | 'failed';
-export type DeliveryStatus = 'pending' | 'success' | 'failed';
+/** API.md §7 and §9: cancelled and superseded are final, like success and failed. */
+export type DeliveryStatus = 'pending' | 'success' | 'failed' | 'cancelled' | 'superseded';
 
 export interface WebhookStats {
   total: number;
@@ -11,6 +12,18 @@ export interface WebhookStats {
   success_rate: number | null;
   last_success_at: string | null;
   last_failure_at: string | null;
+}
+
+/** API.md §9, read-only. */
+export interface WebhookHealth {
+  consecutive_failures: number;
+  failing_since: string | null;
+  disabled_reason: 'manual' | 'auto' | null;
+}
+
+export interface AutoDisable {
+  after_failures: number;
+  after_hours: number;
 }
 
 export interface WebhookAuthOut {
@@ -41,6 +54,8 @@ export interface Webhook {
   created_at: string;
   updated_at: string;
   stats: WebhookStats;
+  health?: WebhookHealth;
+  auto_disable?: AutoDisable | null;
 }
 
 export type WebhookAuthIn =

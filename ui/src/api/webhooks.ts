@@ -90,6 +90,24 @@ export function useSetEnabled() {
   });
 }
 
+export interface RecoverIn {
+  since: string;
+  until?: string;
+  include_missed?: boolean;
+}
+
+/** Actions → Recover: failed deliveries of a window get a fresh round (and missed events one). */
+export function useRecoverWebhook(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: RecoverIn) => request<{ deliveries: number }>('POST', `/webhooks/${encodeURIComponent(id)}/recover`, { body }),
+    onSettled: () => {
+      void client.invalidateQueries({ queryKey: webhookKeys.all });
+      void client.invalidateQueries({ queryKey: ['deliveries'] });
+    },
+  });
+}
+
 export function useDeleteWebhook() {
   const client = useQueryClient();
   return useMutation({

@@ -26,6 +26,7 @@ const STATUS_OPTIONS = [
   { value: 'success', label: 'Success' },
   { value: 'failed', label: 'Failed' },
   { value: 'pending', label: 'Pending' },
+  { value: 'cancelled', label: 'Cancelled' },
 ];
 
 /** Start Date, End Date, Select Webhook, Status, Event ID: applied by Search. */

@@ -1,6 +1,6 @@
-import { Alert, App, Button, Descriptions, Drawer, Spin, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, Descriptions, Drawer, Popconfirm, Space, Spin, Tooltip, Typography } from 'antd';
 import { errorMessage } from '../api/client';
-import { envelopeOf, useDelivery, useResendDelivery } from '../api/deliveries';
+import { envelopeOf, useCancelDelivery, useDelivery, useResendDelivery } from '../api/deliveries';
 import type { DeliveryDetail } from '../api/types';
 import { ErrorState } from '../components/error-state';
 import { JsonBlock } from '../components/json-block';
@@ -17,13 +17,45 @@ export function DeliveryDrawer({ deliveryId, onClose }: { deliveryId: string | n
       onClose={onClose}
       size={760}
       title={deliveryId ? `Delivery ${deliveryId}` : 'Delivery'}
-      extra={delivery.data && <ResendButton delivery={delivery.data} />}
+      extra={
+        delivery.data && (
+          <Space>
+            {delivery.data.status === 'pending' && <CancelButton delivery={delivery.data} />}
+            <ResendButton delivery={delivery.data} />
+          </Space>
+        )
+      }
       destroyOnHidden
     >
       {delivery.isPending && <Spin description="Loading delivery…" />}
       {delivery.isError && <ErrorState error={delivery.error} what="this delivery" onRetry={() => delivery.refetch()} />}
       {delivery.data && <DeliveryDetails delivery={delivery.data} />}
     </Drawer>
+  );
+}
+
+/** A pending delivery can be cancelled (final): a try already in flight still reaches the receiver. */
+function CancelButton({ delivery }: { delivery: DeliveryDetail }) {
+  const { message } = App.useApp();
+  const cancel = useCancelDelivery();
+  return (
+    <Popconfirm
+      title="Cancel this delivery?"
+      description="It ends as Cancelled and is not tried again. A try already under way may still reach the receiver."
+      okText="Cancel delivery"
+      cancelText="Keep it"
+      okButtonProps={{ danger: true }}
+      onConfirm={() =>
+        cancel.mutateAsync(delivery.id).then(
+          () => message.success('Delivery cancelled.'),
+          (error) => message.error(`Could not cancel: ${errorMessage(error)}`),
+        )
+      }
+    >
+      <Button danger loading={cancel.isPending}>
+        Cancel
+      </Button>
+    </Popconfirm>
   );
 }
 

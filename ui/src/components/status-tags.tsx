@@ -11,6 +11,8 @@ const DELIVERY_STATUS: Record<DeliveryStatus, { label: string; color: string }> 
   success: { label: 'Success', color: 'green' },
   failed: { label: 'Failed', color: 'red' },
   pending: { label: 'Pending', color: 'blue' },
+  cancelled: { label: 'Cancelled', color: 'default' },
+  superseded: { label: 'Superseded', color: 'purple' },
 };
 
 export function WebhookStatusTag({ status }: { status: WebhookStatus }) {

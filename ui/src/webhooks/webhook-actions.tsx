@@ -4,11 +4,13 @@ import { errorMessage } from '../api/client';
 import type { Webhook } from '../api/types';
 import { useDeleteWebhook } from '../api/webhooks';
 import { href, navigate } from '../router';
+import { RecoverModal } from './recover-modal';
 import { TestWebhookModal } from './test-webhook-modal';
 
 export function WebhookActions({ webhook }: { webhook: Webhook }) {
   const { message } = App.useApp();
   const [isTesting, setTesting] = useState(false);
+  const [isRecovering, setRecovering] = useState(false);
   const remove = useDeleteWebhook();
   const deleteWebhook = () =>
     remove.mutateAsync(webhook.id).then(
@@ -31,6 +33,9 @@ export function WebhookActions({ webhook }: { webhook: Webhook }) {
       >
         Logs
       </Button>
+      <Button type="link" size="small" aria-label={`Recover ${webhook.name}`} onClick={() => setRecovering(true)}>
+        Recover
+      </Button>
       <Popconfirm
         title={`Delete ${webhook.name}?`}
         description="Its pending deliveries end as failed; its audit logs stay readable."
@@ -43,6 +48,7 @@ export function WebhookActions({ webhook }: { webhook: Webhook }) {
         </Button>
       </Popconfirm>
       {isTesting && <TestWebhookModal webhook={webhook} onClose={() => setTesting(false)} />}
+      {isRecovering && <RecoverModal webhook={webhook} onClose={() => setRecovering(false)} />}
     </Space>
   );
 }

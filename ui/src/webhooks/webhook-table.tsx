@@ -6,6 +6,7 @@ import { LocalTime } from '../components/local-time';
 import { WebhookStatusTag } from '../components/status-tags';
 import { EnableToggle } from './enable-toggle';
 import { WebhookActions } from './webhook-actions';
+import { DisabledReason, FailingSince } from './webhook-health';
 
 const columns: TableColumnsType<Webhook> = [
   {
@@ -49,8 +50,13 @@ const columns: TableColumnsType<Webhook> = [
   {
     title: 'Last Failure',
     key: 'last_failure_at',
-    width: 112,
-    render: (_: unknown, { stats }) => <LocalTime value={stats.last_failure_at} stacked />,
+    width: 128,
+    render: (_: unknown, webhook) => (
+      <>
+        <LocalTime value={webhook.stats.last_failure_at} stacked />
+        <FailingSince webhook={webhook} />
+      </>
+    ),
   },
   {
     title: 'Create Date',
@@ -61,13 +67,18 @@ const columns: TableColumnsType<Webhook> = [
   {
     title: 'Enable',
     key: 'enabled',
-    width: 72,
-    render: (_: unknown, webhook) => <EnableToggle webhook={webhook} />,
+    width: 100,
+    render: (_: unknown, webhook) => (
+      <span className="enable-cell">
+        <EnableToggle webhook={webhook} />
+        <DisabledReason webhook={webhook} />
+      </span>
+    ),
   },
   {
     title: 'Actions',
     key: 'actions',
-    width: 176,
+    width: 244,
     render: (_: unknown, webhook) => <WebhookActions webhook={webhook} />,
   },
 ];
@@ -82,7 +93,7 @@ export function WebhookTable(props: { rows: Webhook[]; isLoading: boolean; empty
       pagination={false}
       size="middle"
       tableLayout="fixed"
-      scroll={{ x: 1180 }}
+      scroll={{ x: 1232 }}
       // While loading, the spinner alone: no "nothing here yet" under it.
       locale={{ emptyText: props.isLoading ? <div className="table-loading" /> : props.empty }}
     />
