@@ -258,6 +258,8 @@ describe('two tenants never see each other', () => {
       ['DELETE', `/v1/webhooks/${hooks.a}`],
       ['GET', `/v1/deliveries/${deliveryA}`],
       ['POST', `/v1/deliveries/${deliveryA}/retry`],
+      ['POST', `/v1/deliveries/${deliveryA}/cancel`],
+      ['POST', `/v1/webhooks/${hooks.a}/recover`, { since: '2020-01-01T00:00:00Z', include_missed: true }],
     ] as Array<[string, string, unknown?]>) {
       assertError(await as(keys.b.manage, method, path, body), 404, 'not_found');
     }

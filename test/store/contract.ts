@@ -422,6 +422,49 @@ export function storeContract(adapter: string, open: () => Promise<OpenedForTest
       assert.equal((await store.webhookStats(B, [wa.id])).size, 0, 'stats of another tenant\'s webhook are not shown');
     });
 
+    it('emits herald.* events into the tenant of the failing webhook only (§8 and §9)', async () => {
+      const A = 'herald-a' as TenantId;
+      const B = 'herald-b' as TenantId;
+      await store.insertTenant({ id: A, name: 'A', createdAt: Date.now() });
+      await store.insertTenant({ id: B, name: 'B', createdAt: Date.now() });
+      const heraldTypes = ['herald.webhook.failing', 'herald.delivery.exhausted'];
+      const failing = webhookRow();
+      const subA = webhookRow({ eventTypes: heraldTypes });
+      const subB = webhookRow({ eventTypes: heraldTypes });
+      await store.insertWebhook(A, failing);
+      await store.insertWebhook(A, subA);
+      await store.insertWebhook(B, subB);
+      const event = newEvent([failing.id], { tenantId: A });
+      await store.ingest([event]);
+      const [d] = await claimAll('o', [failing.id]);
+      const summary = await store.recordAttempts('o', [attempt(d.id, failing.id, 1, { status: 'failed' }, 503)]);
+      assert.equal(summary.queued, 2);
+      assert.deepEqual((await store.listDeliveries(A, { webhookId: subA.id, limit: 10 })).map((r) => r.eventType).sort(), [...heraldTypes].sort());
+      assert.deepEqual(await store.listDeliveries(B, { limit: 10 }), [], 'nothing reached the other tenant');
+      const claimed = await claimAll('o2', [subA.id, subB.id]);
+      assert.ok(claimed.length === 2 && claimed.every((c) => c.tenantId === A && c.webhookId === subA.id));
+    });
+
+    it('cancels and recovers only in the tenant (§8 and §9)', async () => {
+      const A = 'life-a' as TenantId;
+      await store.insertTenant({ id: A, name: 'A', createdAt: Date.now() });
+      const w = webhookRow();
+      await store.insertWebhook(A, w);
+      const event = newEvent([w.id], { tenantId: A });
+      await store.ingest([event]);
+      const id = event.deliveries[0].id;
+      assert.equal(await store.cancelDelivery(T, id), 'not_found');
+      assert.equal((await store.getDelivery(A, id))?.status, 'pending');
+      const window = { since: 0, until: Date.now() + 1000, includeMissed: true, nowMs: Date.now(), limit: 100 };
+      assert.deepEqual(await store.recoverDeliveries(T, w.id, window), { status: 'not_found' });
+      assert.equal(await store.cancelDelivery(A, id), 'cancelled');
+      // An event of the same type in another tenant is not "missed" by this webhook.
+      await store.ingest([newEvent([], { tenantId: T })]);
+      assert.deepEqual(await store.recoverDeliveries(A, w.id, window), { status: 'ok', deliveries: 0 });
+      assert.deepEqual(await store.webhookHealth(T, [w.id]), new Map());
+      assert.equal((await store.webhookHealth(A, [w.id])).size, 1);
+    });
+
     it('deletes a tenant without webhooks with its events and deliveries, revoking its keys; never one with webhooks', async () => {
       const A = 'gone' as TenantId;
       await store.insertTenant({ id: A, name: 'Gone', createdAt: Date.now() });

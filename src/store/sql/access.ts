@@ -51,6 +51,7 @@ export async function deleteTenant(trx: Db, id: string, nowMs: number): Promise<
   await trx.deleteFrom('deliveries').where('tenant_id', '=', id).execute();
   await trx.deleteFrom('events').where('tenant_id', '=', id).execute();
   await trx.deleteFrom('webhook_stats').where('webhook_id', 'in', trx.selectFrom('webhooks').select('id').where('tenant_id', '=', id)).execute();
+  await trx.deleteFrom('webhook_health').where('webhook_id', 'in', trx.selectFrom('webhooks').select('id').where('tenant_id', '=', id)).execute();
   await trx.deleteFrom('webhooks').where('tenant_id', '=', id).execute();
   await trx.updateTable('api_keys').set({ revoked_at: nowMs }).where('tenant_id', '=', id).where('revoked_at', 'is', null).execute();
   await trx.deleteFrom('tenants').where('id', '=', id).execute();

@@ -38,5 +38,7 @@ CREATE INDEX deliveries_tenant ON deliveries (tenant_id, id);
 CREATE INDEX deliveries_event ON deliveries (tenant_id, event_id);
 CREATE INDEX deliveries_unfinished ON deliveries (tenant_id, status, id) WHERE status <> 'success';
 CREATE INDEX deliveries_event_type ON deliveries (tenant_id, event_type, id);
+-- Events of some types in a window of one tenant (recover with include_missed, API.md §9).
+CREATE INDEX events_tenant_type_created ON events (tenant_id, event_type, created_at);
 
 INSERT INTO meta (key, value) VALUES ('access_revision', '0');
