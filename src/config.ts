@@ -97,6 +97,16 @@ export const SETTINGS = Type.Object({
     flag: 'poll-interval-ms',
     description: 'how often workers look for due retries when nothing wakes them',
   }),
+  retentionDays: Type.Number({
+    minimum: 0,
+    maximum: 36_500,
+    default: 30,
+    env: 'HERALD_RETENTION_DAYS',
+    flag: 'retention-days',
+    accepts: 'a number of days from 0 to 36500, decimals allowed (0.5 is 12 hours)',
+    description:
+      'events accepted longer ago than this whose deliveries are all final are deleted with their deliveries and attempt logs, in small background batches (webhook stats stay); 0 keeps everything',
+  }),
   shutdownGraceSeconds: integer(0, 600, 10, {
     env: 'HERALD_SHUTDOWN_GRACE_SECONDS',
     flag: 'shutdown-grace-seconds',
@@ -165,6 +175,7 @@ export function accepted(schema: TSchema): string {
   const s = schema as TSchema & Record<string, any>;
   if (s.accepts) return s.accepts;
   if (s.type === 'integer') return `a whole number from ${s.minimum} to ${s.maximum}`;
+  if (s.type === 'number') return `a number from ${s.minimum} to ${s.maximum}`;
   if (s.type === 'boolean') return 'true or false';
   if (Array.isArray(s.enum)) return `one of ${s.enum.join(', ')}`;
   if (s.const !== undefined) return String(s.const);
@@ -177,6 +188,7 @@ function fromText(schema: TSchema, text: string): unknown {
   const s = schema as TSchema & Record<string, any>;
   const wantsInteger = s.type === 'integer' || (Array.isArray(s.anyOf) && s.anyOf.some((o: any) => o.type === 'integer'));
   if (wantsInteger && /^\d+$/.test(text)) return Number(text);
+  if (s.type === 'number' && /^\d+(\.\d+)?$|^\.\d+$/.test(text)) return Number(text);
   if (s.type === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
   return text;
 }

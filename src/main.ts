@@ -19,6 +19,7 @@ import { HealthSweep, HEALTH_SWEEP_INTERVAL_MS } from './maintenance/health-swee
 import { buildApi } from './api/app.ts';
 import type { Api } from './api/deps.ts';
 import { MemoryRateLimiter } from './api/auth.ts';
+import { RetentionJob } from './maintenance/retention.ts';
 
 export interface Herald {
   api: Api;
@@ -88,6 +89,12 @@ export async function startHerald(config: Config, log: Logger): Promise<Herald> 
   await api.listen({ port: config.port, host: config.host });
   await adminKeys.generateIfMissing();
   await engine?.start();
+  const retention = new RetentionJob(store, log, {
+    retentionDays: config.retentionDays,
+    onPurged: (table, count) => metrics.retentionPurged.inc({ table }, count),
+  });
+  for (const table of ['events', 'deliveries', 'attempts']) metrics.retentionPurged.inc({ table }, 0);
+  retention.start();
   healthSweep.start();
   isReady = true;
   log.info({ owner, role: config.role }, 'Herald is ready');
@@ -104,6 +111,7 @@ export async function startHerald(config: Config, log: Logger): Promise<Herald> 
       await healthSweep.stop();
       // Tries in flight get the grace period, then are aborted and stay due (nothing recorded).
       await engine?.stop(graceMs);
+      await retention.stop();
       await Promise.all([sender.close(), testHttp.close()]);
       await store.close();
       log.info('Herald stopped');

@@ -113,6 +113,11 @@ export function createFrameworkErrorHandler(limits: FrameworkErrorLimits) {
       void sendError(reply, new AppError('bad_request', `The path ${path} is not valid percent-encoding; write each byte of a reserved or non-ASCII character as %XX (its UTF-8 bytes), e.g. %20 for a space.`));
       return;
     }
+    if (error.code === 'FST_ERR_MAX_PARAM_LENGTH' && path.startsWith('/v1/members/')) {
+      // API.md §10: an over-long user_id in the erasure path is bad input (400), not a bad URL.
+      void sendError(reply, validationError([{ field: 'user_id', message: `user_id in the path must be 1 to 1000 characters (URL-encoded), the user_id the events were sent with` }]));
+      return;
+    }
     if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
       void sendError(reply, new AppError('uri_too_long', `A segment of the path ${path} is longer than ${limits.maxParamLength} characters; no Herald id is that long: check the URL.`));
       return;

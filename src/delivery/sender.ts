@@ -5,7 +5,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
-import { BLOCKED_TARGET_CODE, classifyAttempt, type AttemptResult, type Observation } from '../domain/attempt.ts';
+import { BLOCKED_TARGET_CODE, OVERLOAD_STATUSES, classifyAttempt, type AttemptResult, type Observation } from '../domain/attempt.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import { blockedMessage, isLocalName, isPrivateAddress } from '../net/target-guard.ts';
 
@@ -63,12 +63,13 @@ export class HttpSender implements Sender {
     const startedAt = (this.options.clock ?? systemClock)();
     const t0 = performance.now();
     const host = new URL(req.url).host;
-    const finish = (observation: Observation, statusCode: number | null, responseBody: string | null): AttemptResult => ({
+    const finish = (observation: Observation, statusCode: number | null, responseBody: string | null, retryAfter: string | null = null): AttemptResult => ({
       ...classifyAttempt(observation, host),
       statusCode,
       responseBody,
       startedAt,
       durationMs: Math.round(performance.now() - t0),
+      retryAfter,
     });
     if (this.#shutdown.signal.aborted) return null;
     const blocked = this.#blockedLiteral(req.url);
@@ -88,7 +89,8 @@ export class HttpSender implements Sender {
       });
       const responseBody = await readCapped(response.body);
       const location = response.headers.location;
-      return finish({ kind: 'response', statusCode: response.statusCode, location: location === undefined ? null : String(location) }, response.statusCode, responseBody);
+      const retryAfter = OVERLOAD_STATUSES.has(response.statusCode) ? headerText(response.headers['retry-after']) : null;
+      return finish({ kind: 'response', statusCode: response.statusCode, location: location === undefined ? null : String(location) }, response.statusCode, responseBody, retryAfter);
     } catch (error) {
       if (this.#shutdown.signal.aborted) return null;
       if (deadline.signal.aborted) return finish({ kind: 'deadline', timeoutMs: req.timeoutMs }, null, null);
@@ -112,6 +114,12 @@ export class HttpSender implements Sender {
     this.abortAll();
     await this.#agent.close();
   }
+}
+
+/** One header's value as text (the first, if sent several times), or null. */
+function headerText(value: string | string[] | undefined): string | null {
+  if (value === undefined) return null;
+  return (Array.isArray(value) ? value[0] : value)?.slice(0, 200) ?? null;
 }
 
 /** The code and message of a transport error (undici wraps some in `cause`). */

@@ -16,6 +16,8 @@ import {
   type ClaimRequest,
   type ClaimedDelivery,
   type DeliveryQuery,
+  type ErasedMember,
+  type EventQuery,
   type HeartbeatTiming,
   type NewEvent,
   type RecordSummary,
@@ -34,11 +36,23 @@ import * as access from './sql/access.ts';
 import * as health from './sql/health.ts';
 import { emitHerald } from './sql/herald.ts';
 import { recover } from './sql/recover.ts';
+import { purgeBatch } from './sql/retention.ts';
 
 export interface SqlDialect {
   readonly kind: 'sqlite' | 'postgres';
   /** Stat shard this process writes to. */
   readonly shard: number;
+  /** The deliveries column that orders them by acceptance (API.md §10). */
+  readonly seqColumn: 'rowid' | 'seq';
+  /** Several processes write (PostgreSQL): lock delivery rows before recording attempts on them. */
+  readonly locksRows: boolean;
+  /**
+   * Several processes (PostgreSQL): at the start of an ingest transaction, serialise the ingests of
+   * the same (webhook, member) of ordered webhooks, so that acceptance sequence = commit order.
+   */
+  lockMembers?(trx: Kysely<Database>, keys: string[]): Promise<void>;
+  /** After an erasure committed (SQLite: checkpoint so the deleted bytes leave the WAL file). */
+  afterErase?(db: Kysely<Database>): Promise<void>;
   isUniqueViolation(error: unknown): boolean;
   claimDue(db: Kysely<Database>, request: ClaimRequest): Promise<ClaimedDelivery[]>;
   /**
@@ -49,10 +63,15 @@ export interface SqlDialect {
   relaxedTransaction<T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
   /** Runs inside every transaction that changed a webhook (PostgreSQL: NOTIFY other processes). */
   onConfigWritten?(trx: Kysely<Database>): Promise<void>;
+  /** PostgreSQL: take the retention lock for this transaction; false when another process holds it. */
+  lockRetention?(trx: Kysely<Database>): Promise<boolean>;
+  /** SQLite: return free pages to the file system after a purge. */
+  reclaimSpace?(db: Kysely<Database>): Promise<void>;
   /** Several processes (PostgreSQL): the owner registry behind Store.heartbeat and signOff. */
   owners?: {
     heartbeat(db: Kysely<Database>, owner: string, timing: HeartbeatTiming): Promise<number>;
     signOff(db: Kysely<Database>, owner: string): Promise<void>;
+    countLive(db: Kysely<Database>, staleAfterMs: number): Promise<number>;
   };
   close(): Promise<void>;
 }
@@ -199,7 +218,24 @@ export class SqlStore implements Store {
   }
 
   ingest(batch: NewEvent[]) {
-    return this.db.transaction().execute((trx) => events.ingest(trx, batch));
+    return this.db.transaction().execute(async (trx) => {
+      if (this.dialect.lockMembers) {
+        const keys = new Set<string>();
+        for (const e of batch) for (const d of e.deliveries) if (d.ordered && e.userId !== null) keys.add(JSON.stringify([d.webhookId, e.userId]));
+        if (keys.size > 0) await this.dialect.lockMembers(trx, [...keys].sort());
+      }
+      return events.ingest(trx, batch, this.dialect.seqColumn);
+    });
+  }
+
+  listEvents(tenant: TenantId, query: EventQuery) {
+    return events.listEvents(this.db, tenant, query);
+  }
+
+  async eraseMember(tenant: TenantId, userId: string): Promise<ErasedMember> {
+    const erased = await this.db.transaction().execute((trx) => events.eraseMember(trx, tenant, userId));
+    await this.dialect.afterErase?.(this.db);
+    return erased;
   }
 
   async getEvent(tenant: TenantId, eventId: string) {
@@ -322,7 +358,7 @@ export class SqlStore implements Store {
 
   recordAttempts(owner: string, records: AttemptRecord[]): Promise<RecordSummary> {
     return this.dialect.relaxedTransaction(this.db, async (trx) => {
-      const finished = await attempts.recordAttempts(trx, owner, this.dialect.shard, records);
+      const finished = await attempts.recordAttempts(trx, owner, this.dialect.shard, records, this.dialect.locksRows);
       const nowMs = Date.now();
       return this.#afterHealth(trx, await health.applyFinishedDeliveries(trx, this.dialect.kind, finished, nowMs), nowMs);
     });
@@ -340,8 +376,23 @@ export class SqlStore implements Store {
     return (await this.dialect.owners?.heartbeat(this.db, owner, timing)) ?? 0;
   }
 
+  async countLiveOwners(staleAfterMs: number): Promise<number> {
+    return (await this.dialect.owners?.countLive(this.db, staleAfterMs)) ?? 1;
+  }
+
   async signOff(owner: string): Promise<void> {
     await this.dialect.owners?.signOff(this.db, owner);
+  }
+
+  purgeExpired(beforeMs: number, limit: number) {
+    return this.dialect.relaxedTransaction(this.db, async (trx) => {
+      if (this.dialect.lockRetention && !(await this.dialect.lockRetention(trx))) return null;
+      return purgeBatch(trx, beforeMs, limit);
+    });
+  }
+
+  async reclaimSpace(): Promise<void> {
+    await this.dialect.reclaimSpace?.(this.db);
   }
 
   countPending(): Promise<number> {

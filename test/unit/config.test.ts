@@ -30,6 +30,7 @@ describe('config schema', () => {
         webhookConcurrency: 64,
         leaseSeconds: 60,
         pollIntervalMs: 1000,
+        retentionDays: 30,
         shutdownGraceSeconds: 10,
       },
     );
@@ -63,6 +64,17 @@ describe('config schema', () => {
     assert.equal(loadConfig({ HERALD_RATE_LIMIT: '0' }).rateLimitPerMinute, undefined);
     assert.equal(loadConfig({ HERALD_RATE_LIMIT: '120' }).rateLimitPerMinute, 120);
     for (const value of ['-1', '1.5', 'many', '1000001']) refuses({ HERALD_RATE_LIMIT: value }, /^HERALD_RATE_LIMIT must be off, or a whole number from 1 to 1000000/);
+  });
+
+  it('reads HERALD_RETENTION_DAYS as a number of days, decimals allowed, 0 keeping everything', () => {
+    assert.equal(loadConfig({}).retentionDays, 30);
+    assert.equal(loadConfig({ HERALD_RETENTION_DAYS: '0' }).retentionDays, 0);
+    assert.equal(loadConfig({ HERALD_RETENTION_DAYS: '0.00002' }).retentionDays, 0.00002);
+    assert.equal(loadConfig({ HERALD_RETENTION_DAYS: '.5' }).retentionDays, 0.5);
+    assert.equal(loadConfig({}, ['--retention-days', '7']).retentionDays, 7);
+    for (const value of ['-1', 'forever', '1e3', '36501', '1,5']) {
+      refuses({ HERALD_RETENTION_DAYS: value }, /^HERALD_RETENTION_DAYS must be a number of days from 0 to 36500, decimals allowed/);
+    }
   });
 
   it('checks every integer against its range, and treats an empty variable as unset', () => {

@@ -14,8 +14,11 @@ const ROWS_PER_INSERT = 400;
 /**
  * Must run inside a transaction. Returns the deliveries that reached a final state here (for
  * health): a delivery this owner no longer holds, or that was cancelled meanwhile, keeps its state.
+ * A delivery erased meanwhile (API.md §10) gets no attempt row: nothing of its member comes back.
  */
-export async function recordAttempts(trx: Db, owner: string, shard: number, records: AttemptRecord[]): Promise<FinishedOfWebhook[]> {
+export async function recordAttempts(trx: Db, owner: string, shard: number, allRecords: AttemptRecord[], lockRows = false): Promise<FinishedOfWebhook[]> {
+  if (allRecords.length === 0) return [];
+  const records = await stillStored(trx, allRecords, lockRows);
   if (records.length === 0) return [];
   await insertAttempts(trx, records);
   const applied = new Set<string>();
@@ -38,6 +41,20 @@ export async function recordAttempts(trx: Db, owner: string, shard: number, reco
     });
   }
   return finished;
+}
+
+async function stillStored(trx: Db, records: AttemptRecord[], lockRows: boolean): Promise<AttemptRecord[]> {
+  const found = new Set<string>();
+  for (let i = 0; i < records.length; i += ROWS_PER_INSERT) {
+    let query = trx
+      .selectFrom('deliveries')
+      .select('id')
+      .where('id', 'in', records.slice(i, i + ROWS_PER_INSERT).map((r) => r.deliveryId));
+    // PostgreSQL: hold the rows so that an erasure running now waits for this record (or the reverse).
+    if (lockRows) query = query.forUpdate();
+    for (const row of await query.execute()) found.add(row.id);
+  }
+  return found.size === records.length ? records : records.filter((r) => found.has(r.deliveryId));
 }
 
 async function insertAttempts(trx: Db, records: AttemptRecord[]): Promise<void> {
