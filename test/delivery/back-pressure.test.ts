@@ -175,10 +175,11 @@ describe('back-pressure and backoff', () => {
     assert.equal((await h.api('POST', '/v1/events/batch', { events: batch })).status, 202);
     await r.waitFor(20, 20_000);
     // The bucket allows at most 5 + 5·T starts in any T seconds. Arrivals add the network's delay,
-    // which varies (the first ones open connections), so each bound allows 200 ms of slack.
+    // which varies (the first ones open connections, and on a busy machine a stalled event loop
+    // delivers several at once), so each bound allows 500 ms of slack.
     const times = r.requests.map((req) => req.receivedAt).sort((a, b) => a - b);
     for (const windowMs of [1000, 2000]) {
-      const bound = 5 + Math.floor((5 * (windowMs + 200)) / 1000);
+      const bound = 5 + Math.floor((5 * (windowMs + 500)) / 1000);
       for (const t of times) {
         const inWindow = times.filter((o) => o >= t && o < t + windowMs).length;
         assert.ok(inWindow <= bound, `${inWindow} tries within ${windowMs} ms (at most ${bound})`);

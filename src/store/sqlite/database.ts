@@ -14,10 +14,11 @@ export function openDatabase(path: string): SqliteDatabase.Database {
   // keeps a second Herald off the file.
   database.pragma('locking_mode = EXCLUSIVE');
   database.pragma('busy_timeout = 2000');
-  // Before anything else: a new file gets incremental auto-vacuum while it has no tables yet.
-  const isNew = database.prepare("SELECT count(*) AS n FROM sqlite_schema").get() as { n: number };
-  if (isNew.n === 0) database.pragma('auto_vacuum = INCREMENTAL');
   try {
+    // Before anything else: a new file gets incremental auto-vacuum while it has no tables yet.
+    // (Inside the try: on a file another process holds, this first read is what finds it busy.)
+    const isNew = database.prepare('SELECT count(*) AS n FROM sqlite_schema').get() as { n: number };
+    if (isNew.n === 0) database.pragma('auto_vacuum = INCREMENTAL');
     database.pragma('journal_mode = WAL');
     database.exec('BEGIN IMMEDIATE; COMMIT');
   } catch (error) {
