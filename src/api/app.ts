@@ -5,6 +5,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { VERSION } from '../version.ts';
 import { installAuth } from './auth.ts';
+import { KeyRing } from '../tenancy/key-ring.ts';
 import type { Api, ApiDeps } from './deps.ts';
 import { installErrorHandling, installJsonParser } from './errors.ts';
 import { installHttpEdge } from './http-edge.ts';
@@ -15,6 +16,7 @@ import { eventTypeRoutes } from './routes/event-types.ts';
 import { eventRoutes } from './routes/events.ts';
 import { memberRoutes } from './routes/members.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { tenantRoutes } from './routes/tenants.ts';
 import { uiRoutes } from './ui-routes.ts';
 
 export type { Api, ApiDeps, TestSender } from './deps.ts';
@@ -37,7 +39,9 @@ export async function buildApi(deps: ApiDeps): Promise<Api> {
     opsRoutes(app, deps);
     return app;
   }
-  installAuth(app, { apiKeyHashes: deps.apiKeyHashes, rateLimitPerMinute: deps.rateLimitPerMinute, rateLimiter: deps.rateLimiter });
+  const keys = new KeyRing(deps.store, deps.apiKeyHashes);
+  app.addHook('onClose', async () => keys.close());
+  installAuth(app, { keys, rateLimitPerMinute: deps.rateLimitPerMinute, rateLimiter: deps.rateLimiter });
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -45,10 +49,34 @@ export async function buildApi(deps: ApiDeps): Promise<Api> {
       info: {
         title: 'Herald API',
         version: VERSION,
-        description: 'Webhook delivery for the loyalty platform. Every /v1 route needs "Authorization: Bearer <HERALD_API_KEY>".',
+        description:
+          'Webhook delivery for the loyalty platform. Every /v1 route needs "Authorization: Bearer <key>": HERALD_API_KEY (scope admin) or a key ' +
+          'made with POST /v1/api-keys (scopes manage, read, ingest in one tenant). An admin key acts in the tenant named by the Herald-Tenant ' +
+          'header (default "default"); a tenant key always acts in its own tenant. Each operation names the scope it needs (x-herald-scope).',
       },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'HERALD_API_KEY or a key from POST /v1/api-keys (hk_…)' } },
+      },
       security: [{ apiKey: [] }],
+    },
+    // Documentation only (validation is the auth hook's): the scope and the Herald-Tenant header.
+    transform: ({ schema, url, route }) => {
+      if (!url.startsWith('/v1/') || schema === undefined) return { schema, url };
+      const scope = (route.config as { scope?: string } | undefined)?.scope ?? 'admin';
+      const isTenantRoute = scope !== 'admin';
+      const headers = isTenantRoute
+        ? {
+            type: 'object',
+            properties: {
+              'Herald-Tenant': {
+                type: 'string',
+                pattern: '^[a-z0-9][a-z0-9_-]{0,62}$',
+                description: 'Admin keys: the tenant to act in (default "default"; unknown → 404). Tenant keys: leave out, or their own tenant (another → 403).',
+              },
+            },
+          }
+        : undefined;
+      return { schema: { ...schema, ...(headers ? { headers } : {}), 'x-herald-scope': scope } as typeof schema, url };
     },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
@@ -58,6 +86,7 @@ export async function buildApi(deps: ApiDeps): Promise<Api> {
   webhookRoutes(app, deps);
   eventRoutes(app, deps);
   deliveryRoutes(app, deps);
+  tenantRoutes(app, { ...deps, onAccessChanged: () => keys.invalidate() });
   memberRoutes(app, deps);
   await uiRoutes(app, deps.uiDir);
   return app;

@@ -19,6 +19,7 @@ const described = (description: string) => Type.Object(ErrorOut.properties, { de
 const ERRORS = {
   400: described('validation_error (details name each bad field) or invalid_json'),
   401: described('unauthorized: no or a wrong "Authorization: Bearer <key>"'),
+  403: described('forbidden: the key lacks the scope this operation needs, or names another tenant in Herald-Tenant'),
   404: described('not_found'),
   409: described('conflict'),
   413: described('payload_too_large'),
@@ -37,8 +38,8 @@ const BY_TRAIT: Record<RouteTrait, ErrorStatus[]> = {
   path: [400],
 };
 
-/** The error part of a /v1 route's `response` map: 401 and 429 always, the rest by trait. */
+/** The error part of a /v1 route's `response` map: 401, 403 and 429 always, the rest by trait. */
 export function errorsFor(...traits: RouteTrait[]): Partial<typeof ERRORS> {
-  const statuses = new Set<ErrorStatus>([401, 429, ...traits.flatMap((trait) => BY_TRAIT[trait])]);
+  const statuses = new Set<ErrorStatus>([401, 403, 429, ...traits.flatMap((trait) => BY_TRAIT[trait])]);
   return Object.fromEntries([...statuses].sort().map((status) => [status, ERRORS[status]]));
 }

@@ -362,3 +362,51 @@ export type RecoverIn = Static<typeof RecoverIn>;
 export const RecoverOut = Type.Object({
   deliveries: Type.Integer({ description: 'Deliveries that got a fresh round or were created' }),
 });
+
+// ---- tenants and API keys (API.md §8) ----
+
+const TENANT_ID_PATTERN = '^[a-z0-9][a-z0-9_-]{0,62}$';
+
+export const TenantIn = Type.Object(
+  {
+    id: Type.Optional(Type.String({ description: `The platform's own brand or site id, ${TENANT_ID_PATTERN}; generated as tn_… when omitted` })),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+  },
+  { additionalProperties: false },
+);
+
+export const TenantPatch = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+
+export const TenantOut = Type.Object({ id: Type.String(), name: Type.String(), created_at: Timestamp });
+
+export const TenantListQuery = Type.Object({
+  limit: ListQuery.limit,
+  cursor: ListQuery.cursor,
+});
+
+export const ApiKeyIn = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    scopes: Type.Array(Type.String(), { minItems: 1, maxItems: 4, description: 'admin | manage | read | ingest' }),
+    tenant_id: Type.Optional(Type.String({ description: 'Required for manage, read and ingest keys; not allowed for admin keys' })),
+  },
+  { additionalProperties: false },
+);
+
+const apiKeyFields = {
+  id: Type.String({ description: 'key_…' }),
+  name: Type.String(),
+  scopes: Type.Array(Type.String()),
+  tenant_id: Nullable(Type.String()),
+  created_at: Timestamp,
+  last_used_at: Nullable(Timestamp),
+};
+
+export const ApiKeyOut = Type.Object(apiKeyFields);
+export const ApiKeyCreatedOut = Type.Object({ ...apiKeyFields, key: Type.String({ description: 'hk_…: shown only in this answer' }) });
+
+export const ApiKeyListQuery = Type.Object({
+  limit: ListQuery.limit,
+  cursor: ListQuery.cursor,
+  tenant_id: Type.Optional(Type.String({ description: 'Only the keys of this tenant' })),
+});

@@ -5,6 +5,7 @@ export type ErrorCode =
   | 'invalid_json'
   | 'bad_request'
   | 'unauthorized'
+  | 'forbidden'
   | 'not_found'
   | 'method_not_allowed'
   | 'request_timeout'
@@ -27,6 +28,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   /** The request is not valid HTTP, or not a request any route could take (bad URL, framing). */
   bad_request: 400,
   unauthorized: 401,
+  /** A valid key used outside its scope or tenant (API.md §8). */
+  forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
   request_timeout: 408,

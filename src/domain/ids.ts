@@ -5,6 +5,12 @@ import { randomBytes } from 'node:crypto';
 export type WebhookId = string & { readonly __brand: 'WebhookId' };
 export type DeliveryId = string & { readonly __brand: 'DeliveryId' };
 export type EventId = string & { readonly __brand: 'EventId' };
+/** A tenant (API.md §8): the platform's own brand or site id, or a generated `tn_…`. */
+export type TenantId = string & { readonly __brand: 'TenantId' };
+export type ApiKeyId = string & { readonly __brand: 'ApiKeyId' };
+
+/** The tenant that always exists: everything done without choosing a tenant happens in it. */
+export const DEFAULT_TENANT = 'default' as TenantId;
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const TIME_LENGTH = 10;
@@ -58,6 +64,15 @@ export function newDeliveryId(nowMs = Date.now()): DeliveryId {
   return `dlv_${sortableId(nowMs)}` as DeliveryId;
 }
 
+/** Tenant ids are lowercase (`^[a-z0-9][a-z0-9_-]{0,62}$`), so the generated one is too. */
+export function newTenantId(nowMs = Date.now()): TenantId {
+  return `tn_${sortableId(nowMs).toLowerCase()}` as TenantId;
+}
+
+export function newApiKeyId(nowMs = Date.now()): ApiKeyId {
+  return `key_${sortableId(nowMs)}` as ApiKeyId;
+}
+
 /** The smallest id suffix of a given time: every id made at or after `ms` sorts >= this. */
 export function idFloor(prefix: 'wh_' | 'dlv_', ms: number): string {
   return `${prefix}${encodeTime(Math.max(0, ms))}`;
@@ -75,4 +90,14 @@ export function isWebhookId(value: string): value is WebhookId {
 
 export function isDeliveryId(value: string): value is DeliveryId {
   return /^dlv_[0-9A-Z]{22}$/.test(value);
+}
+
+const TENANT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+export function isTenantId(value: string): value is TenantId {
+  return TENANT_ID.test(value);
+}
+
+export function isApiKeyId(value: string): value is ApiKeyId {
+  return /^key_[0-9A-Z]{22}$/.test(value);
 }

@@ -1,7 +1,7 @@
 // Ingestion: turn accepted events into envelopes and deliveries (fan-out), and commit them in
 // groups: concurrent requests share one durable transaction instead of one fsync each.
 import { randomUUID } from 'node:crypto';
-import { newDeliveryId } from '../domain/ids.ts';
+import { newDeliveryId, type TenantId } from '../domain/ids.ts';
 import { SCHEMA_VERSION } from '../catalog/index.ts';
 import type { WebhookDirectory } from '../webhooks/directory.ts';
 import type { ClaimedDelivery, IngestResult, NewEvent, Store } from '../store/ports.ts';
@@ -45,17 +45,18 @@ export class Ingestor {
     private readonly onCommitted: () => void = () => {},
   ) {}
 
-  async submit(items: IngestItem[]): Promise<IngestResult[]> {
+  /** Events of `tenant`: fan-out reaches only its webhooks, event_id idempotency is per tenant. */
+  async submit(tenant: TenantId, items: IngestItem[]): Promise<IngestResult[]> {
     await this.directory.fresh();
     const now = Date.now();
-    const events = items.map((item) => this.#prepare(item, now));
+    const events = items.map((item) => this.#prepare(tenant, item, now));
     return new Promise((resolve, reject) => {
       this.#queue.push({ events, resolve, reject });
       this.#schedule();
     });
   }
 
-  #prepare(item: IngestItem, now: number): NewEvent {
+  #prepare(tenant: TenantId, item: IngestItem, now: number): NewEvent {
     const eventId = (item.eventId ?? randomUUID()).toLowerCase();
     const envelope = {
       event_id: eventId,
@@ -66,7 +67,7 @@ export class Ingestor {
       data: item.data,
     };
     const deliveries = this.directory
-      .subscribers(item.eventType)
+      .subscribers(tenant, item.eventType)
       .filter((s) => s.matches(envelope))
       .map((s) => {
         // An ordered delivery of a member waits its turn: only the store's claim may start it.
@@ -82,6 +83,7 @@ export class Ingestor {
         };
       });
     return {
+      tenantId: tenant,
       eventId,
       eventType: item.eventType,
       userId: item.userId,
@@ -139,7 +141,7 @@ export class Ingestor {
       for (const d of event.deliveries) {
         if (d.leaseOwner === null) hasUnclaimed ||= isNew;
         else if (!isNew) this.local!.unreserve(d.webhookId);
-        else local.push({ id: d.id, webhookId: d.webhookId, eventId: event.eventId, body: event.body, attempts: 0, roundTries: 0 });
+        else local.push({ id: d.id, tenantId: event.tenantId, webhookId: d.webhookId, eventId: event.eventId, body: event.body, attempts: 0, roundTries: 0 });
       }
     });
     if (local.length > 0) this.local!.deliver(local);

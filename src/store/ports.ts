@@ -2,7 +2,8 @@
 // The SQLite and PostgreSQL adapters implement it; one contract suite (test/store-contract) checks both.
 import type { AttemptResult, RecordedAttempt } from '../domain/attempt.ts';
 import type { AutoDisablePolicy, WebhookHealth } from '../domain/health.ts';
-import type { DeliveryId, WebhookId } from '../domain/ids.ts';
+import type { ApiKeyId, DeliveryId, TenantId, WebhookId } from '../domain/ids.ts';
+import type { Scope } from '../domain/scopes.ts';
 import type { NextStep } from '../domain/retry.ts';
 import type { AuthType, Ordering, RetryPolicy, WebhookStats } from '../domain/webhook.ts';
 
@@ -49,6 +50,8 @@ export type DeliveryStatus = 'pending' | 'success' | 'failed' | 'cancelled' | 's
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'success', 'failed', 'cancelled', 'superseded'];
 
 export interface NewEvent {
+  /** Events of several tenants share one group commit, so each carries its tenant. */
+  tenantId: TenantId;
   eventId: string;
   eventType: string;
   userId: string | null;
@@ -131,6 +134,7 @@ export interface ErasedMember {
 /** A delivery held under this process's lease, ready to send. */
 export interface ClaimedDelivery {
   id: DeliveryId;
+  tenantId: TenantId;
   webhookId: WebhookId;
   eventId: string;
   body: string;
@@ -179,6 +183,36 @@ export interface HeartbeatTiming {
 
 export type RequeueResult = 'requeued' | 'not_found' | 'pending' | 'webhook_deleted';
 
+export interface TenantRow {
+  id: TenantId;
+  name: string;
+  createdAt: number;
+}
+
+export interface ApiKeyRow {
+  id: ApiKeyId;
+  name: string;
+  scopes: Scope[];
+  /** null for admin keys. */
+  tenantId: TenantId | null;
+  /** SHA-256 hex of the key; the key itself is never stored. */
+  keyHash: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+export interface ApiKeyQuery {
+  tenantId?: TenantId;
+  beforeId?: string;
+  limit: number;
+}
+
+export type DeleteTenantResult = 'deleted' | 'not_found' | 'has_webhooks';
+
+/** Thrown by insertTenant when the id is taken. */
+export class TenantTakenError extends Error {}
+
 export type CancelResult = 'cancelled' | 'not_found' | 'not_pending';
 
 /** What recording outcomes (or the auto-disable sweep) did besides the delivery rows. */
@@ -219,45 +253,72 @@ export interface Store {
   /** A number that changes whenever any webhook changes (multi-process cache invalidation). */
   configRevision(): Promise<number>;
 
-  insertWebhook(row: WebhookRow): Promise<void>;
+  // Tenant data: every method takes the tenant first, so no query can forget it. A row of
+  // another tenant is not found.
+  insertWebhook(tenant: TenantId, row: WebhookRow): Promise<void>;
   /** Replaces the row; false when it does not exist (or was deleted). */
-  updateWebhook(row: WebhookRow): Promise<boolean>;
+  updateWebhook(tenant: TenantId, row: WebhookRow): Promise<boolean>;
   /** Soft delete; its pending deliveries end as failed. False when it did not exist. */
-  deleteWebhook(id: string, nowMs: number): Promise<boolean>;
-  getWebhook(id: string): Promise<WebhookRow | undefined>;
-  /** Some other webhook already has this name (case-insensitive)? */
-  isNameTaken(name: string, exceptId?: string): Promise<boolean>;
-  listWebhooks(query: WebhookQuery): Promise<WebhookRow[]>;
-  allWebhooks(): Promise<WebhookRow[]>;
-  webhookStats(ids: string[]): Promise<Map<string, WebhookStats>>;
+  deleteWebhook(tenant: TenantId, id: string, nowMs: number): Promise<boolean>;
+  getWebhook(tenant: TenantId, id: string): Promise<WebhookRow | undefined>;
+  /** Some other webhook of this tenant already has this name (case-insensitive)? */
+  isNameTaken(tenant: TenantId, name: string, exceptId?: string): Promise<boolean>;
+  listWebhooks(tenant: TenantId, query: WebhookQuery): Promise<WebhookRow[]>;
+  webhookStats(tenant: TenantId, ids: string[]): Promise<Map<string, WebhookStats>>;
+  /** Every live webhook of every tenant (the in-memory directory), each with its tenant. */
+  allWebhooks(): Promise<Array<WebhookRow & { tenantId: TenantId }>>;
   /** API.md §9; a webhook without a row is healthy. */
-  webhookHealth(ids: string[]): Promise<Map<string, WebhookHealth>>;
+  webhookHealth(tenant: TenantId, ids: string[]): Promise<Map<string, WebhookHealth>>;
   /** Failed deliveries of the window get a fresh round; with includeMissed, events without one get one. */
-  recoverDeliveries(webhookId: string, request: RecoverRequest): Promise<RecoverResult>;
-  /** Auto-disables the webhooks whose failures have lasted long enough (run at least once a minute). */
+  recoverDeliveries(tenant: TenantId, webhookId: string, request: RecoverRequest): Promise<RecoverResult>;
+  /** Auto-disables the webhooks whose failures have lasted long enough, in every tenant (run at least once a minute). */
   autoDisableDue(nowMs: number): Promise<RecordSummary>;
 
-  /** Stores events and their deliveries in one durable transaction; idempotent on eventId. */
+  /** Stores events (each names its tenant) and their deliveries in one durable transaction; idempotent on (tenant, eventId). */
   ingest(events: NewEvent[]): Promise<IngestResult[]>;
-  getEvent(eventId: string): Promise<EventRow | undefined>;
-  /** Newest first (created_at, then event_id, descending). */
-  listEvents(query: EventQuery): Promise<EventRow[]>;
+  getEvent(tenant: TenantId, eventId: string): Promise<EventRow | undefined>;
+  /** Newest first (created_at, then event_id, descending); only the tenant's events. */
+  listEvents(tenant: TenantId, query: EventQuery): Promise<EventRow[]>;
   /**
-   * API.md §10 erasure: the member's pending deliveries are cancelled (so no result in flight can
-   * bring them back), then every event of the member with its deliveries and attempts is deleted.
-   * Stats stay. SQLite also checkpoints the WAL so the bytes leave the files.
+   * API.md §10 erasure, within the tenant: the member's pending deliveries are cancelled (so no
+   * result in flight can bring them back), then every event of the member in the tenant with its
+   * deliveries and attempts is deleted. Stats stay. SQLite also checkpoints the WAL so the bytes
+   * leave the files. The same user_id in another tenant is another member and is left alone.
    */
-  eraseMember(userId: string): Promise<ErasedMember>;
-  deliveriesOfEvent(eventId: string): Promise<DeliveryRow[]>;
+  eraseMember(tenant: TenantId, userId: string): Promise<ErasedMember>;
+  deliveriesOfEvent(tenant: TenantId, eventId: string): Promise<DeliveryRow[]>;
 
-  listDeliveries(query: DeliveryQuery): Promise<DeliveryRow[]>;
-  getDelivery(id: string): Promise<(DeliveryRow & { body: string }) | undefined>;
-  listAttempts(deliveryId: string): Promise<RecordedAttempt[]>;
+  listDeliveries(tenant: TenantId, query: DeliveryQuery): Promise<DeliveryRow[]>;
+  getDelivery(tenant: TenantId, id: string): Promise<(DeliveryRow & { body: string }) | undefined>;
+  listAttempts(tenant: TenantId, deliveryId: string): Promise<RecordedAttempt[]>;
   /** Starts a fresh round for a finished delivery. */
-  requeueDelivery(id: string, nowMs: number): Promise<RequeueResult>;
+  requeueDelivery(tenant: TenantId, id: string, nowMs: number): Promise<RequeueResult>;
   /** Ends a pending delivery as cancelled. */
-  cancelDelivery(id: string): Promise<CancelResult>;
+  cancelDelivery(tenant: TenantId, id: string): Promise<CancelResult>;
 
+  // Tenants and API keys (API.md §8). Each change bumps the access revision.
+  /** A number that changes whenever a tenant or key is created, changed or revoked. */
+  accessRevision(): Promise<number>;
+  /** Throws TenantTakenError when the id exists. */
+  insertTenant(row: TenantRow): Promise<void>;
+  getTenant(id: string): Promise<TenantRow | undefined>;
+  /** Ordered by id; `afterId` continues a page. */
+  listTenants(query: { afterId?: string; limit: number }): Promise<TenantRow[]>;
+  renameTenant(id: string, name: string): Promise<TenantRow | undefined>;
+  /** Deletes its events, deliveries, attempts and deleted webhooks, revokes its keys; refused while it has live webhooks. */
+  deleteTenant(id: string, nowMs: number): Promise<DeleteTenantResult>;
+  insertApiKey(row: ApiKeyRow): Promise<void>;
+  /** Newest first; revoked keys are not listed. */
+  listApiKeys(query: ApiKeyQuery): Promise<ApiKeyRow[]>;
+  /** Every key not revoked (the key ring). */
+  activeApiKeys(): Promise<ApiKeyRow[]>;
+  findApiKeyByHash(hash: string): Promise<ApiKeyRow | undefined>;
+  /** False when it does not exist or was revoked already. */
+  revokeApiKey(id: string, nowMs: number): Promise<boolean>;
+  /** Marks keys used (batched, at most once a minute per key by the caller). */
+  touchApiKeys(ids: string[], nowMs: number): Promise<void>;
+
+  // The engine's own bookkeeping: deliveries carry their tenant, so these stay tenant-agnostic.
   claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]>;
   /**
    * Applies attempt outcomes; a delivery whose lease `owner` no longer holds (or that is no longer

@@ -9,6 +9,7 @@ export interface MetaTable {
 
 export interface WebhooksTable {
   id: string;
+  tenant_id: string;
   name: string;
   name_key: string;
   url: string;
@@ -58,6 +59,7 @@ export interface WebhookHealthTable {
 }
 
 export interface EventsTable {
+  tenant_id: string;
   event_id: string;
   event_type: string;
   user_id: string | null;
@@ -69,6 +71,7 @@ export interface EventsTable {
 
 export interface DeliveriesTable {
   id: string;
+  tenant_id: string;
   event_id: string;
   webhook_id: string;
   event_type: string;
@@ -113,7 +116,27 @@ export interface RateLimitsTable {
   hits: Generated<number>;
 }
 
+export interface TenantsTable {
+  id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  /** JSON array of scope names. */
+  scopes: string;
+  tenant_id: string | null;
+  key_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
 export interface Database {
+  tenants: TenantsTable;
+  api_keys: ApiKeysTable;
   meta: MetaTable;
   webhooks: WebhooksTable;
   webhook_stats: WebhookStatsTable;

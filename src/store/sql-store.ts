@@ -1,12 +1,17 @@
 // The Store port over Kysely. Queries live in ./sql/*; what differs per database (claiming,
 // errors, transactions) comes in through SqlDialect from the sqlite/ and postgres/ adapters.
 import type { CompiledQuery, Kysely, QueryResult } from 'kysely';
-import type { DeliveryId } from '../domain/ids.ts';
+import type { DeliveryId, TenantId } from '../domain/ids.ts';
 import type { WebhookStats } from '../domain/webhook.ts';
 import type { WebhookHealth } from '../domain/health.ts';
 import type { Database } from './schema.ts';
 import {
   NameTakenError,
+  TenantTakenError,
+  type ApiKeyQuery,
+  type ApiKeyRow,
+  type DeleteTenantResult,
+  type TenantRow,
   type AttemptRecord,
   type ClaimRequest,
   type ClaimedDelivery,
@@ -28,6 +33,7 @@ import * as deliveries from './sql/deliveries.ts';
 import * as attempts from './sql/attempts.ts';
 import * as leases from './sql/leases.ts';
 import { oneByOne } from './sql/batch.ts';
+import * as access from './sql/access.ts';
 import * as health from './sql/health.ts';
 import { emitHerald } from './sql/herald.ts';
 import { recover } from './sql/recover.ts';
@@ -110,20 +116,21 @@ export class SqlStore implements Store {
     return Number((await this.getMeta('config_revision')) ?? 0);
   }
 
-  async insertWebhook(row: WebhookRow): Promise<void> {
+  async insertWebhook(tenant: TenantId, row: WebhookRow): Promise<void> {
     await this.#writeWebhook(async (trx) => {
-      await trx.insertInto('webhooks').values({ ...webhooks.toColumns(row), deleted_at: null }).execute();
+      await trx.insertInto('webhooks').values({ ...webhooks.toColumns(tenant, row), deleted_at: null }).execute();
       await health.insertHealth(trx, row.id, row.enabled);
       return true;
     });
   }
 
-  async updateWebhook(row: WebhookRow): Promise<boolean> {
+  async updateWebhook(tenant: TenantId, row: WebhookRow): Promise<boolean> {
     return this.#writeWebhook(async (trx) => {
-      await health.beforeToggle(trx, this.dialect.kind, row.id, row.enabled);
+      await health.beforeToggle(trx, this.dialect.kind, tenant, row.id, row.enabled);
       const result = await trx
         .updateTable('webhooks')
-        .set(webhooks.toColumns(row))
+        .set(webhooks.toColumns(tenant, row))
+        .where('tenant_id', '=', tenant)
         .where('id', '=', row.id)
         .where('deleted_at', 'is', null)
         .executeTakeFirst();
@@ -131,11 +138,12 @@ export class SqlStore implements Store {
     });
   }
 
-  async deleteWebhook(id: string, nowMs: number): Promise<boolean> {
+  async deleteWebhook(tenant: TenantId, id: string, nowMs: number): Promise<boolean> {
     return this.#writeWebhook(async (trx) => {
       const result = await trx
         .updateTable('webhooks')
         .set({ deleted_at: nowMs, enabled: 0, updated_at: nowMs })
+        .where('tenant_id', '=', tenant)
         .where('id', '=', id)
         .where('deleted_at', 'is', null)
         .executeTakeFirst();
@@ -161,47 +169,49 @@ export class SqlStore implements Store {
     }
   }
 
-  async getWebhook(id: string): Promise<WebhookRow | undefined> {
+  async getWebhook(tenant: TenantId, id: string): Promise<WebhookRow | undefined> {
     const row = await this.db
       .selectFrom('webhooks')
       .selectAll()
+      .where('tenant_id', '=', tenant)
       .where('id', '=', id)
       .where('deleted_at', 'is', null)
       .executeTakeFirst();
     return row ? webhooks.toRow(row) : undefined;
   }
 
-  async isNameTaken(name: string, exceptId?: string): Promise<boolean> {
+  async isNameTaken(tenant: TenantId, name: string, exceptId?: string): Promise<boolean> {
     let query = this.db
       .selectFrom('webhooks')
       .select('id')
+      .where('tenant_id', '=', tenant)
       .where('name_key', '=', name.toLowerCase())
       .where('deleted_at', 'is', null);
     if (exceptId) query = query.where('id', '!=', exceptId);
     return (await query.executeTakeFirst()) !== undefined;
   }
 
-  listWebhooks(query: WebhookQuery): Promise<WebhookRow[]> {
-    return webhooks.listWebhooks(this.db, query);
+  listWebhooks(tenant: TenantId, query: WebhookQuery): Promise<WebhookRow[]> {
+    return webhooks.listWebhooks(this.db, tenant, query);
   }
 
-  async allWebhooks(): Promise<WebhookRow[]> {
+  async allWebhooks(): Promise<Array<WebhookRow & { tenantId: TenantId }>> {
     const rows = await this.db.selectFrom('webhooks').selectAll().where('deleted_at', 'is', null).execute();
-    return rows.map(webhooks.toRow);
+    return rows.map((r) => ({ ...webhooks.toRow(r), tenantId: r.tenant_id as TenantId }));
   }
 
-  webhookStats(ids: string[]): Promise<Map<string, WebhookStats>> {
-    return webhooks.webhookStats(this.db, ids);
+  webhookStats(tenant: TenantId, ids: string[]): Promise<Map<string, WebhookStats>> {
+    return webhooks.webhookStats(this.db, tenant, ids);
   }
 
-  webhookHealth(ids: string[]): Promise<Map<string, WebhookHealth>> {
-    return health.webhookHealth(this.db, ids);
+  webhookHealth(tenant: TenantId, ids: string[]): Promise<Map<string, WebhookHealth>> {
+    return health.webhookHealth(this.db, tenant, ids);
   }
 
-  async recoverDeliveries(webhookId: string, request: RecoverRequest): Promise<RecoverResult> {
-    const webhook = await this.getWebhook(webhookId);
+  async recoverDeliveries(tenant: TenantId, webhookId: string, request: RecoverRequest): Promise<RecoverResult> {
+    const webhook = await this.getWebhook(tenant, webhookId);
     if (!webhook) return { status: 'not_found' };
-    return recover(this.db, (work) => this.db.transaction().execute(work), this.dialect.shard, webhook, request);
+    return recover(this.db, (work) => this.db.transaction().execute(work), this.dialect.shard, tenant, webhook, request);
   }
 
   async autoDisableDue(nowMs: number): Promise<RecordSummary> {
@@ -229,43 +239,127 @@ export class SqlStore implements Store {
     });
   }
 
-  listEvents(query: EventQuery) {
-    return events.listEvents(this.db, query);
+  listEvents(tenant: TenantId, query: EventQuery) {
+    return events.listEvents(this.db, tenant, query);
   }
 
-  async eraseMember(userId: string): Promise<ErasedMember> {
-    const erased = await this.db.transaction().execute((trx) => events.eraseMember(trx, userId));
+  async eraseMember(tenant: TenantId, userId: string): Promise<ErasedMember> {
+    const erased = await this.db.transaction().execute((trx) => events.eraseMember(trx, tenant, userId));
     await this.dialect.afterErase?.(this.db);
     return erased;
   }
 
-  async getEvent(eventId: string) {
-    const row = await this.db.selectFrom('events').selectAll().where('event_id', '=', eventId).executeTakeFirst();
+  async getEvent(tenant: TenantId, eventId: string) {
+    const row = await this.db.selectFrom('events').selectAll().where('tenant_id', '=', tenant).where('event_id', '=', eventId).executeTakeFirst();
     return row ? events.toEventRow(row) : undefined;
   }
 
-  deliveriesOfEvent(eventId: string) {
-    return deliveries.deliveriesOfEvent(this.db, eventId);
+  deliveriesOfEvent(tenant: TenantId, eventId: string) {
+    return deliveries.deliveriesOfEvent(this.db, tenant, eventId);
   }
 
-  listDeliveries(query: DeliveryQuery) {
-    return deliveries.listDeliveries(this.db, query);
+  listDeliveries(tenant: TenantId, query: DeliveryQuery) {
+    return deliveries.listDeliveries(this.db, tenant, query);
   }
 
-  getDelivery(id: string) {
-    return deliveries.getDelivery(this.db, id);
+  getDelivery(tenant: TenantId, id: string) {
+    return deliveries.getDelivery(this.db, tenant, id);
   }
 
-  listAttempts(deliveryId: string) {
-    return deliveries.listAttempts(this.db, deliveryId);
+  listAttempts(tenant: TenantId, deliveryId: string) {
+    return deliveries.listAttempts(this.db, tenant, deliveryId);
   }
 
-  requeueDelivery(id: string, nowMs: number) {
-    return this.db.transaction().execute((trx) => deliveries.requeueDelivery(trx, id, nowMs, this.dialect.shard));
+  requeueDelivery(tenant: TenantId, id: string, nowMs: number) {
+    return this.db.transaction().execute((trx) => deliveries.requeueDelivery(trx, tenant, id, nowMs, this.dialect.shard));
   }
 
-  cancelDelivery(id: string) {
-    return deliveries.cancelDelivery(this.db, id);
+  async accessRevision(): Promise<number> {
+    return Number((await this.getMeta('access_revision')) ?? 0);
+  }
+
+  async insertTenant(row: TenantRow): Promise<void> {
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        await trx.insertInto('tenants').values({ id: row.id, name: row.name, created_at: row.createdAt }).execute();
+        await access.bumpAccessRevision(trx);
+      });
+    } catch (error) {
+      if (this.dialect.isUniqueViolation(error)) throw new TenantTakenError(`tenant ${row.id} exists`);
+      throw error;
+    }
+  }
+
+  async getTenant(id: string): Promise<TenantRow | undefined> {
+    const row = await this.db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? access.toTenantRow(row) : undefined;
+  }
+
+  async listTenants(query: { afterId?: string; limit: number }): Promise<TenantRow[]> {
+    let q = this.db.selectFrom('tenants').selectAll();
+    if (query.afterId !== undefined) q = q.where('id', '>', query.afterId);
+    const rows = await q.orderBy('id', 'asc').limit(query.limit).execute();
+    return rows.map(access.toTenantRow);
+  }
+
+  async renameTenant(id: string, name: string): Promise<TenantRow | undefined> {
+    await this.db.updateTable('tenants').set({ name }).where('id', '=', id).execute();
+    return this.getTenant(id);
+  }
+
+  deleteTenant(id: string, nowMs: number): Promise<DeleteTenantResult> {
+    return this.db.transaction().execute((trx) => access.deleteTenant(trx, id, nowMs));
+  }
+
+  async insertApiKey(row: ApiKeyRow): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('api_keys')
+        .values({
+          id: row.id,
+          name: row.name,
+          scopes: JSON.stringify(row.scopes),
+          tenant_id: row.tenantId,
+          key_hash: row.keyHash,
+          created_at: row.createdAt,
+          last_used_at: row.lastUsedAt,
+          revoked_at: row.revokedAt,
+        })
+        .execute();
+      await access.bumpAccessRevision(trx);
+    });
+  }
+
+  listApiKeys(query: ApiKeyQuery): Promise<ApiKeyRow[]> {
+    return access.listApiKeys(this.db, query);
+  }
+
+  async activeApiKeys(): Promise<ApiKeyRow[]> {
+    const rows = await this.db.selectFrom('api_keys').selectAll().where('revoked_at', 'is', null).execute();
+    return rows.map(access.toApiKeyRow);
+  }
+
+  async findApiKeyByHash(hash: string): Promise<ApiKeyRow | undefined> {
+    const row = await this.db.selectFrom('api_keys').selectAll().where('key_hash', '=', hash).executeTakeFirst();
+    return row ? access.toApiKeyRow(row) : undefined;
+  }
+
+  async revokeApiKey(id: string, nowMs: number): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx.updateTable('api_keys').set({ revoked_at: nowMs }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) return false;
+      await access.bumpAccessRevision(trx);
+      return true;
+    });
+  }
+
+  async touchApiKeys(ids: string[], nowMs: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.updateTable('api_keys').set({ last_used_at: nowMs }).where('id', 'in', ids).execute();
+  }
+
+  cancelDelivery(tenant: TenantId, id: string) {
+    return deliveries.cancelDelivery(this.db, tenant, id);
   }
 
   claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {

@@ -1,6 +1,7 @@
-// Every live webhook, decrypted and indexed by event type, for the two hot paths: fan-out at
+// Every live webhook, decrypted and indexed by tenant and event type, for the two hot paths: fan-out at
 // ingest and sending in the engine. Reloaded when the store's config revision moves, which this
 // process sees at once for its own changes and within `maxStalenessMs` for other processes'.
+import type { TenantId } from '../domain/ids.ts';
 import type { SecretBox } from '../domain/secret-box.ts';
 import type { Webhook } from '../domain/webhook.ts';
 import { compileFilter, type FilterFn } from '../domain/filter.ts';
@@ -14,7 +15,9 @@ export interface Subscriber {
 
 export class WebhookDirectory {
   #byId = new Map<string, Webhook>();
+  /** Keyed by tenant and event type: an event only ever reaches its own tenant's webhooks. */
   #byEventType = new Map<string, Subscriber[]>();
+  #tenantOf = new Map<string, TenantId>();
   #revision = -1;
   #checkedAt = 0;
   #loading: Promise<void> | null = null;
@@ -55,6 +58,7 @@ export class WebhookDirectory {
       const rows = await this.store.allWebhooks();
       const byId = new Map<string, Webhook>();
       const byEventType = new Map<string, Subscriber[]>();
+      const tenantOf = new Map<string, TenantId>();
       for (const row of rows) {
         let webhook: Webhook;
         try {
@@ -64,16 +68,19 @@ export class WebhookDirectory {
           continue;
         }
         byId.set(webhook.id, webhook);
+        tenantOf.set(webhook.id, row.tenantId);
         if (!webhook.enabled) continue;
         const matches = webhook.filter ? compileFilter(webhook.filter) : () => true;
         for (const type of webhook.eventTypes) {
-          const list = byEventType.get(type) ?? [];
+          const key = subscriptionKey(row.tenantId, type);
+          const list = byEventType.get(key) ?? [];
           list.push({ webhook, matches });
-          byEventType.set(type, list);
+          byEventType.set(key, list);
         }
       }
       this.#byId = byId;
       this.#byEventType = byEventType;
+      this.#tenantOf = tenantOf;
       const changed = this.#revision !== -1;
       this.#revision = revision;
       if (changed) for (const listener of this.#listeners) listener();
@@ -85,11 +92,20 @@ export class WebhookDirectory {
     return this.#byId.get(id);
   }
 
-  subscribers(eventType: string): Subscriber[] {
-    return this.#byEventType.get(eventType) ?? [];
+  tenantOf(id: string): TenantId | undefined {
+    return this.#tenantOf.get(id);
+  }
+
+  /** The enabled webhooks of `tenant` subscribed to `eventType`. */
+  subscribers(tenant: TenantId, eventType: string): Subscriber[] {
+    return this.#byEventType.get(subscriptionKey(tenant, eventType)) ?? [];
   }
 
   enabledIds(): string[] {
     return [...this.#byId.values()].filter((w) => w.enabled).map((w) => w.id);
   }
+}
+
+function subscriptionKey(tenant: TenantId, eventType: string): string {
+  return `${tenant}\u0000${eventType}`;
 }

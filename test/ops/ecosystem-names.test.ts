@@ -44,15 +44,17 @@ describe('ecosystem names', () => {
   });
 
   it('documents for each operation the errors it can return and no others', () => {
-    const mayConflict = new Set(['POST /v1/webhooks', 'PATCH /v1/webhooks/{id}', 'POST /v1/deliveries/{id}/retry', 'POST /v1/deliveries/{id}/cancel']);
+    const mayConflict = new Set(['POST /v1/webhooks', 'PATCH /v1/webhooks/{id}', 'POST /v1/deliveries/{id}/retry', 'POST /v1/deliveries/{id}/cancel', 'POST /v1/tenants', 'DELETE /v1/tenants/{id}']);
     for (const { route, method, path, op } of operations()) {
       const errors = new Set(Object.keys(op.responses).map(Number).filter((status) => status >= 400));
       const hasBody = op.requestBody !== undefined;
       // A path value that is not an id (DELETE /v1/members/{user_id}) is checked: 400 when bad.
       const hasQuery = (op.parameters ?? []).some((p: any) => p.in === 'query' || (p.in === 'path' && p.name !== 'id'));
       const bodySchema = op.requestBody?.content?.['application/json']?.schema;
-      const namesSomething = path.includes('{id}') || bodySchema?.properties?.id !== undefined;
-      const expected = new Set([401, 429]);
+      // POST /v1/tenants takes a new id (a taken one is 409); POST /v1/api-keys names an existing tenant.
+      const namesSomething =
+        path.includes('{id}') || (bodySchema?.properties?.id !== undefined && route !== 'POST /v1/tenants') || bodySchema?.properties?.tenant_id !== undefined;
+      const expected = new Set([401, 403, 429]);
       if (hasBody || hasQuery) expected.add(400);
       if (namesSomething) expected.add(404);
       if (mayConflict.has(route)) expected.add(409);
@@ -65,7 +67,7 @@ describe('ecosystem names', () => {
         assert.ok(response.content['application/json'].schema.properties.error.properties.code, `${route} ${status} has the error shape`);
       }
     }
-    assert.deepEqual(Object.keys(doc.paths['/v1/webhooks'].get.responses).sort(), ['200', '400', '401', '429']);
-    assert.deepEqual(Object.keys(doc.paths['/v1/event-types'].get.responses).sort(), ['200', '401', '429']);
+    assert.deepEqual(Object.keys(doc.paths['/v1/webhooks'].get.responses).sort(), ['200', '400', '401', '403', '429']);
+    assert.deepEqual(Object.keys(doc.paths['/v1/event-types'].get.responses).sort(), ['200', '401', '403', '429']);
   });
 });

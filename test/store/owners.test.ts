@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/open.ts';
-import { newWebhookId } from '../../src/domain/ids.ts';
+import { DEFAULT_TENANT, newWebhookId } from '../../src/domain/ids.ts';
 import { eventually } from '../helpers/herald.ts';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../helpers/postgres.ts';
 import { newEvent, webhookRow } from './contract.ts';
@@ -25,13 +25,13 @@ describe('lease owners on PostgreSQL', { skip: !hasPostgres && 'no PostgreSQL se
   });
 
   const pendingCount = async () => {
-    const rows = await alive.listDeliveries({ limit: 50, status: 'pending' });
+    const rows = await alive.listDeliveries(DEFAULT_TENANT, { limit: 50, status: 'pending' });
     return rows.length;
   };
 
   it("frees a killed process's leases after one missed beat, long before it is stale", async () => {
     const w = webhookRow({ id: newWebhookId() });
-    await alive.insertWebhook(w);
+    await alive.insertWebhook(DEFAULT_TENANT, w);
     const victim = await openPostgresStore(database.url);
     const timing = { intervalMs: 100, staleAfterMs: 600_000 };
     await victim.heartbeat('victim', timing);
@@ -49,7 +49,7 @@ describe('lease owners on PostgreSQL', { skip: !hasPostgres && 'no PostgreSQL se
 
   it('keeps the leases of a process whose session lives, until it is stale', async () => {
     const w = webhookRow({ id: newWebhookId() });
-    await alive.insertWebhook(w);
+    await alive.insertWebhook(DEFAULT_TENANT, w);
     const sleeper = await openPostgresStore(database.url);
     try {
       const timing = { intervalMs: 20, staleAfterMs: 600_000 };

@@ -15,7 +15,7 @@ export function deliveryRoutes(app: Api, deps: ApiDeps): void {
 
   app.get(
     '/v1/deliveries',
-    { schema: { tags, operationId: 'listDeliveries', summary: 'List deliveries (the audit log), newest first', querystring: DeliveryListQuery, response: { 200: Page(DeliveryOut), ...errorsFor('query') } } },
+    { config: { scope: 'read' }, schema: { tags, operationId: 'listDeliveries', summary: 'List deliveries (the audit log), newest first', querystring: DeliveryListQuery, response: { 200: Page(DeliveryOut), ...errorsFor('query') } } },
     async (request) => {
       const q = request.query;
       const problems: FieldError[] = [];
@@ -28,7 +28,7 @@ export function deliveryRoutes(app: Api, deps: ApiDeps): void {
       if (q.webhook_id && !isWebhookId(q.webhook_id)) problems.push({ field: 'webhook_id', message: `webhook_id must be a webhook id such as wh_01M8HCNEC1FKH7MF766KT6 (got "${q.webhook_id.slice(0, 60)}")` });
       if (problems.length > 0) throw validationError(problems);
       const limit = q.limit ?? 50;
-      const rows = await store.listDeliveries({
+      const rows = await store.listDeliveries(request.tenant, {
         createdFrom: from,
         createdTo: to,
         webhookId: q.webhook_id || undefined,
@@ -45,39 +45,39 @@ export function deliveryRoutes(app: Api, deps: ApiDeps): void {
 
   app.get(
     '/v1/deliveries/:id',
-    { schema: { tags, operationId: 'getDelivery', summary: 'Read a delivery with its envelope and every attempt', params: IdParams, response: { 200: DeliveryDetailOut, ...errorsFor('id') } } },
+    { config: { scope: 'read' }, schema: { tags, operationId: 'getDelivery', summary: 'Read a delivery with its envelope and every attempt', params: IdParams, response: { 200: DeliveryDetailOut, ...errorsFor('id') } } },
     async (request) => {
       const { id } = request.params;
-      const row = isDeliveryId(id) ? await store.getDelivery(id) : undefined;
+      const row = isDeliveryId(id) ? await store.getDelivery(request.tenant, id) : undefined;
       if (!row) throw notFound('delivery', id);
-      const attempts = await store.listAttempts(id);
+      const attempts = await store.listAttempts(request.tenant, id);
       return { ...deliveryOut(row), envelope: JSON.parse(row.body), attempt_log: attempts.map(attemptOut) };
     },
   );
 
   app.post(
     '/v1/deliveries/:id/retry',
-    { schema: { tags, operationId: 'retryDelivery', summary: 'Start a fresh round of tries now (failed, success, cancelled or superseded deliveries)', params: IdParams, response: { 202: DeliveryOut, ...errorsFor('id', 'conflict') } } },
+    { config: { scope: 'manage' }, schema: { tags, operationId: 'retryDelivery', summary: 'Start a fresh round of tries now (failed, success, cancelled or superseded deliveries)', params: IdParams, response: { 202: DeliveryOut, ...errorsFor('id', 'conflict') } } },
     async (request, reply) => {
       const { id } = request.params;
-      const result = isDeliveryId(id) ? await store.requeueDelivery(id, Date.now()) : 'not_found';
+      const result = isDeliveryId(id) ? await store.requeueDelivery(request.tenant, id, Date.now()) : 'not_found';
       if (result === 'not_found') throw notFound('delivery', id);
       if (result === 'pending') throw new AppError('conflict', `Delivery ${id} is still pending; wait for its round to end before retrying it.`);
       if (result === 'webhook_deleted') throw new AppError('conflict', `The webhook of delivery ${id} was deleted; it cannot be retried.`);
       deps.onRequeued();
-      const row = await store.getDelivery(id);
+      const row = await store.getDelivery(request.tenant, id);
       return reply.code(202).send(deliveryOut(row!));
     },
   );
 
   app.post(
     '/v1/deliveries/:id/cancel',
-    { schema: { tags, operationId: 'cancelDelivery', summary: 'End a pending delivery as cancelled (a try in flight cannot bring it back)', params: IdParams, response: { 200: DeliveryOut, ...errorsFor('id', 'conflict') } } },
+    { config: { scope: 'manage' }, schema: { tags, operationId: 'cancelDelivery', summary: 'End a pending delivery as cancelled (a try in flight cannot bring it back)', params: IdParams, response: { 200: DeliveryOut, ...errorsFor('id', 'conflict') } } },
     async (request) => {
       const { id } = request.params;
-      const result = isDeliveryId(id) ? await store.cancelDelivery(id) : 'not_found';
+      const result = isDeliveryId(id) ? await store.cancelDelivery(request.tenant, id) : 'not_found';
       if (result === 'not_found') throw notFound('delivery', id);
-      const row = (await store.getDelivery(id))!;
+      const row = (await store.getDelivery(request.tenant, id))!;
       if (result === 'not_pending') {
         throw new AppError('conflict', `Delivery ${id} is ${row.status}, not pending; only a pending delivery can be cancelled.`);
       }

@@ -10,7 +10,7 @@ export function eventTypeRoutes(app: Api): void {
     feeds: FEEDS.map((f) => ({ ...f, event_types: [...f.event_types] })) };
   app.get(
     '/v1/event-types',
-    { schema: { tags: ['Event types'], operationId: 'listEventTypes', summary: 'The event catalog: every type with its data schema and an example', response: { 200: EventTypesOut, ...errorsFor() } } },
+    { config: { scope: 'read' }, schema: { tags: ['Event types'], operationId: 'listEventTypes', summary: 'The event catalog: every type with its data schema and an example', response: { 200: EventTypesOut, ...errorsFor() } } },
     async () => body,
   );
 }

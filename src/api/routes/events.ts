@@ -60,7 +60,7 @@ export function eventRoutes(app: Api, deps: ApiDeps): void {
 
   app.post(
     '/v1/events',
-    {
+    { config: { scope: 'ingest' },
       bodyLimit: MiB,
       attachValidation: true, // toIngestItem reports schema and meaning errors together
       schema: { tags, operationId: 'sendEvent', summary: 'Send one event (202 once it is durably stored)', body: EventIn, response: { 200: EventAccepted, 202: EventAccepted, ...errorsFor('body') } },
@@ -68,21 +68,21 @@ export function eventRoutes(app: Api, deps: ApiDeps): void {
     async (request, reply) => {
       const item = toIngestItem(request.body);
       if (Array.isArray(item)) throw validationError(item);
-      const [result] = await ingestor.submit([item]);
+      const [result] = await ingestor.submit(request.tenant, [item]);
       return reply.code(result.isNew ? 202 : 200).send({ event_id: result.eventId, event_type: result.eventType, deliveries: result.deliveries });
     },
   );
 
   app.post(
     '/v1/events/batch',
-    {
+    { config: { scope: 'ingest' },
       bodyLimit: 16 * MiB,
       schema: { tags, operationId: 'sendEventBatch', summary: 'Send 1 to 1000 events; each is accepted or rejected on its own', body: BatchIn, response: { 202: BatchOut, ...errorsFor('body') } },
     },
     async (request, reply) => {
       const items = request.body.events.map(toIngestItem);
       const valid = items.filter((item): item is IngestItem => !Array.isArray(item));
-      const results = valid.length > 0 ? await ingestor.submit(valid) : [];
+      const results = valid.length > 0 ? await ingestor.submit(request.tenant, valid) : [];
       let next = 0;
       const data = items.map((item) => {
         if (Array.isArray(item)) {
@@ -99,6 +99,7 @@ export function eventRoutes(app: Api, deps: ApiDeps): void {
   app.get(
     '/v1/events',
     {
+      config: { scope: 'read' },
       schema: {
         tags,
         operationId: 'listEvents',
@@ -117,7 +118,7 @@ export function eventRoutes(app: Api, deps: ApiDeps): void {
       }
       if (problems.length > 0) throw validationError(problems);
       const limit = q.limit ?? 50;
-      const rows = await store.listEvents({
+      const rows = await store.listEvents(request.tenant, {
         userId: q.user_id || undefined,
         eventType: q.event_type || undefined,
         createdFrom: from,
@@ -137,12 +138,12 @@ export function eventRoutes(app: Api, deps: ApiDeps): void {
 
   app.get(
     '/v1/events/:id',
-    { schema: { tags, operationId: 'getEvent', summary: 'Read an event with its deliveries', params: IdParams, response: { 200: EventOut, ...errorsFor('id') } } },
+    { config: { scope: 'read' }, schema: { tags, operationId: 'getEvent', summary: 'Read an event with its deliveries', params: IdParams, response: { 200: EventOut, ...errorsFor('id') } } },
     async (request) => {
       const id = request.params.id.toLowerCase();
-      const event = isUuid(id) ? await store.getEvent(id) : undefined;
+      const event = isUuid(id) ? await store.getEvent(request.tenant, id) : undefined;
       if (!event) throw notFound('event', request.params.id);
-      const deliveries = await store.deliveriesOfEvent(id);
+      const deliveries = await store.deliveriesOfEvent(request.tenant, id);
       return { ...JSON.parse(event.body), created_at: iso(event.createdAt), deliveries: deliveries.map(deliveryOut) };
     },
   );

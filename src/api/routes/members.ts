@@ -12,10 +12,11 @@ export function memberRoutes(app: Api, deps: ApiDeps): void {
   app.delete(
     '/v1/members/:user_id',
     {
+      config: { scope: 'manage' },
       schema: {
         tags,
         operationId: 'eraseMember',
-        summary: "Erase a member: every event with that user_id, its deliveries and attempt logs (pending ones cancelled first); stats are kept",
+        summary: "Erase a member of the tenant: every event of the tenant with that user_id, its deliveries and attempt logs (pending ones cancelled first); stats are kept",
         params: MemberParams,
         response: { 200: ErasedOut, ...errorsFor('path') },
       },
@@ -28,7 +29,7 @@ export function memberRoutes(app: Api, deps: ApiDeps): void {
         ]);
       }
       // The user_id is member data: it is not logged here (the request log shows the path only if configured).
-      return store.eraseMember(userId);
+      return store.eraseMember(request.tenant, userId);
     },
   );
 }

@@ -2,7 +2,7 @@
 import Type from 'typebox';
 import { findEventType } from '../../catalog/index.ts';
 import { AppError, notFound, validationError, type FieldError } from '../../domain/errors.ts';
-import { isWebhookId, newWebhookId } from '../../domain/ids.ts';
+import { isWebhookId, newWebhookId, type TenantId } from '../../domain/ids.ts';
 import { ROTATION_OVERLAP_MS, type Webhook } from '../../domain/webhook.ts';
 import { NameTakenError } from '../../store/ports.ts';
 import { fromWebhookRow, toWebhookRow } from '../../webhooks/codec.ts';
@@ -32,22 +32,22 @@ const tags = ['Webhooks'];
 export function webhookRoutes(app: Api, deps: ApiDeps): void {
   const { store, box, directory } = deps;
 
-  async function load(id: string): Promise<Webhook> {
-    const row = isWebhookId(id) ? await store.getWebhook(id) : undefined;
+  async function load(tenant: TenantId, id: string): Promise<Webhook> {
+    const row = isWebhookId(id) ? await store.getWebhook(tenant, id) : undefined;
     if (!row) throw notFound('webhook', id);
     return fromWebhookRow(row, box);
   }
 
-  async function present(webhook: Webhook) {
-    const [stats, health] = await Promise.all([store.webhookStats([webhook.id]), store.webhookHealth([webhook.id])]);
+  async function present(tenant: TenantId, webhook: Webhook) {
+    const [stats, health] = await Promise.all([store.webhookStats(tenant, [webhook.id]), store.webhookHealth(tenant, [webhook.id])]);
     return webhookOut(webhook, stats.get(webhook.id), health.get(webhook.id));
   }
 
-  async function save(webhook: Webhook, isNew: boolean): Promise<void> {
-    if (await store.isNameTaken(webhook.name, isNew ? undefined : webhook.id)) throw nameConflict(webhook.name);
+  async function save(tenant: TenantId, webhook: Webhook, isNew: boolean): Promise<void> {
+    if (await store.isNameTaken(tenant, webhook.name, isNew ? undefined : webhook.id)) throw nameConflict(webhook.name);
     try {
-      if (isNew) await store.insertWebhook(toWebhookRow(webhook, box));
-      else if (!(await store.updateWebhook(toWebhookRow(webhook, box)))) throw notFound('webhook', webhook.id);
+      if (isNew) await store.insertWebhook(tenant, toWebhookRow(webhook, box));
+      else if (!(await store.updateWebhook(tenant, toWebhookRow(webhook, box)))) throw notFound('webhook', webhook.id);
     } catch (error) {
       if (error instanceof NameTakenError) throw nameConflict(webhook.name);
       throw error;
@@ -59,18 +59,18 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
 
   app.post(
     '/v1/webhooks',
-    { attachValidation: true, schema: { tags, operationId: 'createWebhook', summary: 'Create a webhook', body: WebhookIn, response: { 201: WebhookOut, ...errorsFor('body', 'conflict') } } },
+    { config: { scope: 'manage' }, attachValidation: true, schema: { tags, operationId: 'createWebhook', summary: 'Create a webhook', body: WebhookIn, response: { 201: WebhookOut, ...errorsFor('body', 'conflict') } } },
     async (request, reply) => {
       const shape = schemaErrors(request);
       const webhook = await checkAll(shape, () => webhookFromInput(newWebhookId(), withoutInvalid(request.body, shape), context()));
-      await save(webhook, true);
-      return reply.code(201).send(await present(webhook));
+      await save(request.tenant, webhook, true);
+      return reply.code(201).send(await present(request.tenant, webhook));
     },
   );
 
   app.get(
     '/v1/webhooks',
-    { schema: { tags, operationId: 'listWebhooks', summary: 'List webhooks, newest first', querystring: WebhookListQuery, response: { 200: Page(WebhookOut), ...errorsFor('query') } } },
+    { config: { scope: 'read' }, schema: { tags, operationId: 'listWebhooks', summary: 'List webhooks, newest first', querystring: WebhookListQuery, response: { 200: Page(WebhookOut), ...errorsFor('query') } } },
     async (request) => {
       const q = request.query;
       const problems: FieldError[] = [];
@@ -78,7 +78,7 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
       const beforeId = decodeCursor(q.cursor, isWebhookId, problems);
       if (problems.length > 0) throw validationError(problems);
       const limit = q.limit ?? 50;
-      const rows = await store.listWebhooks({
+      const rows = await store.listWebhooks(request.tenant, {
         nameContains: q.name || undefined,
         createdFrom: from,
         createdTo: to,
@@ -87,38 +87,38 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
         limit: limit + 1,
       });
       const ids = rows.map((r) => r.id);
-      const [stats, health] = await Promise.all([store.webhookStats(ids), store.webhookHealth(ids)]);
+      const [stats, health] = await Promise.all([store.webhookStats(request.tenant, ids), store.webhookHealth(request.tenant, ids)]);
       return page(rows, limit, (row) => webhookOut(fromWebhookRow(row, box), stats.get(row.id), health.get(row.id)));
     },
   );
 
   app.get(
     '/v1/webhooks/:id',
-    { schema: { tags, operationId: 'getWebhook', summary: 'Read a webhook', params: IdParams, response: { 200: WebhookOut, ...errorsFor('id') } } },
-    async (request) => present(await load(request.params.id)),
+    { config: { scope: 'read' }, schema: { tags, operationId: 'getWebhook', summary: 'Read a webhook', params: IdParams, response: { 200: WebhookOut, ...errorsFor('id') } } },
+    async (request) => present(request.tenant, await load(request.tenant, request.params.id)),
   );
 
   app.patch(
     '/v1/webhooks/:id',
-    {
+    { config: { scope: 'manage' },
       attachValidation: true,
       schema: { tags, operationId: 'updateWebhook', summary: 'Change a webhook ({"enabled": false} is the toggle)', params: IdParams, body: WebhookPatch, response: { 200: WebhookOut, ...errorsFor('id', 'body', 'conflict') } },
     },
     async (request) => {
-      const current = await load(request.params.id);
+      const current = await load(request.tenant, request.params.id);
       const shape = schemaErrors(request);
       const updated = await checkAll(shape, () => applyPatch(current, withoutInvalid(request.body, shape), context()));
-      await save(updated, false);
-      return present(updated);
+      await save(request.tenant, updated, false);
+      return present(request.tenant, updated);
     },
   );
 
   app.delete(
     '/v1/webhooks/:id',
-    { schema: { tags, operationId: 'deleteWebhook', summary: 'Delete a webhook; its pending deliveries end as failed', params: IdParams, response: { 204: Type.Null(), ...errorsFor('id') } } },
+    { config: { scope: 'manage' }, schema: { tags, operationId: 'deleteWebhook', summary: 'Delete a webhook; its pending deliveries end as failed', params: IdParams, response: { 204: Type.Null(), ...errorsFor('id') } } },
     async (request, reply) => {
       const { id } = request.params;
-      if (!isWebhookId(id) || !(await store.deleteWebhook(id, Date.now()))) throw notFound('webhook', id);
+      if (!isWebhookId(id) || !(await store.deleteWebhook(request.tenant, id, Date.now()))) throw notFound('webhook', id);
       await directory.invalidate();
       return reply.code(204).send(null);
     },
@@ -127,6 +127,7 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
   app.post(
     '/v1/webhooks/:id/recover',
     {
+      config: { scope: 'manage' },
       attachValidation: true,
       schema: {
         tags,
@@ -138,11 +139,11 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
       },
     },
     async (request, reply) => {
-      const webhook = await load(request.params.id);
+      const webhook = await load(request.tenant, request.params.id);
       const shape = schemaErrors(request);
       if (shape.length > 0) throw validationError(shape);
       const window = recoverWindow(request.body, Date.now());
-      const result = await store.recoverDeliveries(webhook.id, { ...window, includeMissed: request.body.include_missed ?? false, nowMs: Date.now(), limit: RECOVER_LIMIT });
+      const result = await store.recoverDeliveries(request.tenant, webhook.id, { ...window, includeMissed: request.body.include_missed ?? false, nowMs: Date.now(), limit: RECOVER_LIMIT });
       if (result.status === 'not_found') throw notFound('webhook', webhook.id);
       if (result.status === 'too_many') {
         throw validationError([
@@ -156,9 +157,9 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
 
   app.get(
     '/v1/webhooks/:id/secret',
-    { schema: { tags, operationId: 'getWebhookSecret', summary: 'Read the signing secret (jwt and signature auth)', params: IdParams, response: { 200: SecretOut, ...errorsFor('id') } } },
+    { config: { scope: 'manage' }, schema: { tags, operationId: 'getWebhookSecret', summary: 'Read the signing secret (jwt and signature auth)', params: IdParams, response: { 200: SecretOut, ...errorsFor('id') } } },
     async (request) => {
-      const { auth } = await load(request.params.id);
+      const { auth } = await load(request.tenant, request.params.id);
       if (auth.type !== 'jwt' && auth.type !== 'signature') throw noSecret(request.params.id, auth.type);
       return { secret: auth.secret };
     },
@@ -166,9 +167,9 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
 
   app.post(
     '/v1/webhooks/:id/secret/rotate',
-    { schema: { tags, operationId: 'rotateWebhookSecret', summary: 'Rotate the secret; the old signature secret keeps signing for 24 hours', params: IdParams, response: { 200: SecretOut, ...errorsFor('id') } } },
+    { config: { scope: 'manage' }, schema: { tags, operationId: 'rotateWebhookSecret', summary: 'Rotate the secret; the old signature secret keeps signing for 24 hours', params: IdParams, response: { 200: SecretOut, ...errorsFor('id') } } },
     async (request) => {
-      const webhook = await load(request.params.id);
+      const webhook = await load(request.tenant, request.params.id);
       const { auth } = webhook;
       const now = Date.now();
       if (auth.type === 'signature') {
@@ -179,14 +180,14 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
         throw noSecret(webhook.id, auth.type);
       }
       webhook.updatedAt = now;
-      await save(webhook, false);
+      await save(request.tenant, webhook, false);
       return { secret: webhook.auth.secret };
     },
   );
 
   app.post(
     '/v1/webhooks/:id/test',
-    {
+    { config: { scope: 'manage' },
       // No body at all is the same as {}: the webhook's first event type.
       preValidation: async (request) => {
         request.body ??= {};
@@ -194,21 +195,21 @@ export function webhookRoutes(app: Api, deps: ApiDeps): void {
       schema: { tags, operationId: 'testWebhook', summary: 'Send one example event now (no retries, not counted in stats)', params: IdParams, body: TestIn, response: { 200: TestOut, ...errorsFor('id', 'body') } },
     },
     async (request) => {
-      const webhook = await load(request.params.id);
+      const webhook = await load(request.tenant, request.params.id);
       return sendExample(webhook, request.body.event_type ?? webhook.eventTypes[0]);
     },
   );
 
   app.post(
     '/v1/webhooks/test',
-    {
+    { config: { scope: 'manage' },
       attachValidation: true,
       schema: { tags, operationId: 'testUnsavedWebhook', summary: 'Test an unsaved webhook (the Verify button)', body: Type.Partial(UnsavedTestIn), response: { 200: TestOut, ...errorsFor('body', 'lookup') } },
     },
     async (request) => {
       const shape = schemaErrors(request);
       const { event_type: eventType, id, ...input } = withoutInvalid<typeof request.body>(request.body, shape);
-      const saved = id === undefined ? undefined : await load(id);
+      const saved = id === undefined ? undefined : await load(request.tenant, id);
       const webhook = await checkAll(shape, async () => {
         if (!input.url && !shape.some((e) => e.field === 'url')) throw validationError([{ field: 'url', message: 'url is required' }]);
         return webhookFromInput(

@@ -143,7 +143,7 @@ function isMembersTurn(nowMs: number) {
       AND (o.seq < d.seq OR o.lease_until >= ${nowMs})))`;
 }
 
-type ClaimedRow = { id: string; webhook_id: string; event_id: string; attempts: number; round_tries: number };
+type ClaimedRow = { id: string; tenant_id: string; webhook_id: string; event_id: string; attempts: number; round_tries: number };
 
 async function claimPicks(
   db: Kysely<Database>,
@@ -172,6 +172,6 @@ async function claimPicks(
       ) AS c
     ) AS picked
     WHERE d.id = picked.id
-    RETURNING d.id, d.webhook_id, d.event_id, d.attempts, d.round_tries`.execute(db);
+    RETURNING d.id, d.tenant_id, d.webhook_id, d.event_id, d.attempts, d.round_tries`.execute(db);
   return rows;
 }

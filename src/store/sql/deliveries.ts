@@ -1,7 +1,7 @@
 // Audit log queries (deliveries and their attempts) shared by both adapters.
 import { sql, type Kysely } from 'kysely';
 import type { AttemptOutcome, RecordedAttempt } from '../../domain/attempt.ts';
-import { idFloor, type DeliveryId, type WebhookId } from '../../domain/ids.ts';
+import { idFloor, type DeliveryId, type TenantId, type WebhookId } from '../../domain/ids.ts';
 import type { Database } from '../schema.ts';
 import type { CancelResult, DeliveryQuery, DeliveryRow, DeliveryStatus, RequeueResult } from '../ports.ts';
 import { addStats } from './stats.ts';
@@ -23,8 +23,9 @@ const COLUMNS = [
   'd.created_at',
 ] as const;
 
-function baseQuery(db: Db) {
-  return db.selectFrom('deliveries as d').innerJoin('webhooks as w', 'w.id', 'd.webhook_id').select(COLUMNS);
+/** Deliveries of one tenant with their webhook's name. */
+function baseQuery(db: Db, tenant: TenantId) {
+  return db.selectFrom('deliveries as d').innerJoin('webhooks as w', 'w.id', 'd.webhook_id').select(COLUMNS).where('d.tenant_id', '=', tenant);
 }
 
 type Raw = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrThrow']>>;
@@ -46,8 +47,8 @@ function toDeliveryRow(r: Raw): DeliveryRow {
   };
 }
 
-export async function listDeliveries(db: Db, q: DeliveryQuery): Promise<DeliveryRow[]> {
-  let query = baseQuery(db);
+export async function listDeliveries(db: Db, tenant: TenantId, q: DeliveryQuery): Promise<DeliveryRow[]> {
+  let query = baseQuery(db, tenant);
   if (q.webhookId !== undefined) query = query.where('d.webhook_id', '=', q.webhookId);
   if (q.status !== undefined) query = query.where('d.status', '=', q.status);
   if (q.eventType !== undefined) query = query.where('d.event_type', '=', q.eventType);
@@ -61,27 +62,30 @@ export async function listDeliveries(db: Db, q: DeliveryQuery): Promise<Delivery
   return rows.map(toDeliveryRow);
 }
 
-export async function deliveriesOfEvent(db: Db, eventId: string): Promise<DeliveryRow[]> {
-  const rows = await baseQuery(db).where('d.event_id', '=', eventId).orderBy('d.id', 'asc').execute();
+export async function deliveriesOfEvent(db: Db, tenant: TenantId, eventId: string): Promise<DeliveryRow[]> {
+  const rows = await baseQuery(db, tenant).where('d.event_id', '=', eventId).orderBy('d.id', 'asc').execute();
   return rows.map(toDeliveryRow);
 }
 
-export async function getDelivery(db: Db, id: string): Promise<(DeliveryRow & { body: string }) | undefined> {
-  const row = await baseQuery(db)
-    .innerJoin('events as e', 'e.event_id', 'd.event_id')
+export async function getDelivery(db: Db, tenant: TenantId, id: string): Promise<(DeliveryRow & { body: string }) | undefined> {
+  const row = await baseQuery(db, tenant)
+    .innerJoin('events as e', (join) => join.onRef('e.tenant_id', '=', 'd.tenant_id').onRef('e.event_id', '=', 'd.event_id'))
     .select('e.body')
     .where('d.id', '=', id)
     .executeTakeFirst();
   return row ? { ...toDeliveryRow(row), body: row.body } : undefined;
 }
 
-export async function listAttempts(db: Db, deliveryId: string): Promise<RecordedAttempt[]> {
+export async function listAttempts(db: Db, tenant: TenantId, deliveryId: string): Promise<RecordedAttempt[]> {
+  // Attempts belong to a tenant through their delivery.
   const rows = await db
-    .selectFrom('attempts')
-    .selectAll()
-    .where('delivery_id', '=', deliveryId)
-    .orderBy('attempt', 'asc')
-    .orderBy('started_at', 'asc')
+    .selectFrom('attempts as a')
+    .innerJoin('deliveries as d', 'd.id', 'a.delivery_id')
+    .selectAll('a')
+    .where('d.tenant_id', '=', tenant)
+    .where('a.delivery_id', '=', deliveryId)
+    .orderBy('a.attempt', 'asc')
+    .orderBy('a.started_at', 'asc')
     .execute();
   return rows.map((r) => ({
     attempt: Number(r.attempt),
@@ -95,11 +99,12 @@ export async function listAttempts(db: Db, deliveryId: string): Promise<Recorded
 }
 
 /** Must run inside a transaction: takes the delivery out of the stats, then makes it due now. */
-export async function requeueDelivery(trx: Db, id: string, nowMs: number, shard: number): Promise<RequeueResult> {
+export async function requeueDelivery(trx: Db, tenant: TenantId, id: string, nowMs: number, shard: number): Promise<RequeueResult> {
   const row = await trx
     .selectFrom('deliveries as d')
     .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
     .select(['d.status', 'd.webhook_id', 'w.deleted_at'])
+    .where('d.tenant_id', '=', tenant)
     .where('d.id', '=', id)
     .executeTakeFirst();
   if (!row) return 'not_found';
@@ -125,15 +130,16 @@ export async function requeueDelivery(trx: Db, id: string, nowMs: number, shard:
  * Ends a pending delivery as cancelled (final). A try in flight may still finish, but its outcome
  * only adds an attempt row: recording changes only pending rows.
  */
-export async function cancelDelivery(db: Db, id: string): Promise<CancelResult> {
+export async function cancelDelivery(db: Db, tenant: TenantId, id: string): Promise<CancelResult> {
   const updated = await db
     .updateTable('deliveries')
     .set({ status: 'cancelled', next_attempt_at: null, lease_owner: null, lease_until: null })
+    .where('tenant_id', '=', tenant)
     .where('id', '=', id)
     .where('status', '=', 'pending')
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 1) return 'cancelled';
-  const row = await db.selectFrom('deliveries').select('status').where('id', '=', id).executeTakeFirst();
+  const row = await db.selectFrom('deliveries').select('status').where('tenant_id', '=', tenant).where('id', '=', id).executeTakeFirst();
   return row ? 'not_pending' : 'not_found';
 }
 

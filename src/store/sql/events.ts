@@ -17,17 +17,17 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
 /**
  * Must run inside one transaction. The first occurrence of an event id wins, in this batch and
  * against everything stored before; repeats get the stored result and add no deliveries.
- */
-/**
  * `seq` names the acceptance sequence of deliveries (SQLite: the rowid; PostgreSQL: a serial):
  * deliveries are inserted in request order so that it follows acceptance order (API.md §10).
  */
 export async function ingest(trx: Db, events: NewEvent[], seq: 'rowid' | 'seq' = 'seq', batch: Batch = oneByOne): Promise<IngestResult[]> {
+  // Event ids are unique per tenant: keyed by both.
+  const keyOf = (e: { tenantId: string; eventId: string }) => `${e.tenantId}\u0000${e.eventId}`;
   const firstById = new Map<string, NewEvent>();
-  for (const event of events) if (!firstById.has(event.eventId)) firstById.set(event.eventId, event);
+  for (const event of events) if (!firstById.has(keyOf(event))) firstById.set(keyOf(event), event);
   // Sorted, so that concurrent transactions (group commits, other processes) that share an event id
   // take its row lock in the same order and cannot deadlock.
-  const candidates = [...firstById.values()].sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
+  const candidates = [...firstById.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e);
 
   // Every chunk of events in one batch, then every chunk of deliveries in another (they depend
   // only on which events were new): a batch of any size is three trips to the database.
@@ -37,6 +37,7 @@ export async function ingest(trx: Db, events: NewEvent[], seq: 'rowid' | 'seq' =
       .insertInto('events')
       .values(
         part.map((e) => ({
+          tenant_id: e.tenantId,
           event_id: e.eventId,
           event_type: e.eventType,
           user_id: e.userId,
@@ -46,20 +47,21 @@ export async function ingest(trx: Db, events: NewEvent[], seq: 'rowid' | 'seq' =
           created_at: e.createdAt,
         })),
       )
-      .onConflict((oc) => oc.column('event_id').doNothing())
-      .returning('event_id')
+      .onConflict((oc) => oc.columns(['tenant_id', 'event_id']).doNothing())
+      .returning(['tenant_id', 'event_id'])
       .compile(),
   );
   for (const result of await batch(trx, eventInserts)) {
-    for (const row of result.rows as Array<{ event_id: string }>) inserted.add(row.event_id);
+    for (const row of result.rows as Array<{ tenant_id: string; event_id: string }>) inserted.add(keyOf({ tenantId: row.tenant_id, eventId: row.event_id }));
   }
 
   // Request order, not the sorted order above: the insertion order is the acceptance sequence.
   const deliveries = [...firstById.values()]
-    .filter((e) => inserted.has(e.eventId))
+    .filter((e) => inserted.has(keyOf(e)))
     .flatMap((e) =>
       e.deliveries.map((d) => ({
         id: d.id,
+        tenant_id: e.tenantId,
         event_id: e.eventId,
         webhook_id: d.webhookId,
         event_type: e.eventType,
@@ -78,28 +80,38 @@ export async function ingest(trx: Db, events: NewEvent[], seq: 'rowid' | 'seq' =
     );
   // One batch, in request order (the insertion order is the acceptance sequence).
   await batch(trx, chunks(deliveries).map((part) => trx.insertInto('deliveries').values(part).compile()));
-  await supersedeOlder(trx, [...firstById.values()].filter((e) => inserted.has(e.eventId)), seq);
+  await supersedeOlder(trx, [...firstById.values()].filter((e) => inserted.has(keyOf(e))), seq);
 
   const earlier = new Map<string, { eventType: string; deliveries: number }>();
-  const repeatedIds = candidates.filter((e) => !inserted.has(e.eventId)).map((e) => e.eventId);
-  for (const part of chunks(repeatedIds)) {
-    const rows = await trx
-      .selectFrom('events')
-      .select(['event_id', 'event_type', 'delivery_count'])
-      .where('event_id', 'in', part)
-      .execute();
-    for (const r of rows) earlier.set(r.event_id, { eventType: r.event_type, deliveries: Number(r.delivery_count) });
+  const repeated = new Map<string, string[]>();
+  for (const e of candidates) {
+    if (inserted.has(keyOf(e))) continue;
+    const ids = repeated.get(e.tenantId) ?? [];
+    ids.push(e.eventId);
+    repeated.set(e.tenantId, ids);
+  }
+  for (const [tenantId, ids] of repeated) {
+    for (const part of chunks(ids)) {
+      const rows = await trx
+        .selectFrom('events')
+        .select(['event_id', 'event_type', 'delivery_count'])
+        .where('tenant_id', '=', tenantId)
+        .where('event_id', 'in', part)
+        .execute();
+      for (const r of rows) earlier.set(keyOf({ tenantId, eventId: r.event_id }), { eventType: r.event_type, deliveries: Number(r.delivery_count) });
+    }
   }
 
   const seen = new Set<string>();
   return events.map((event): IngestResult => {
-    const isFirstHere = !seen.has(event.eventId);
-    seen.add(event.eventId);
-    if (isFirstHere && inserted.has(event.eventId)) {
+    const key = keyOf(event);
+    const isFirstHere = !seen.has(key);
+    seen.add(key);
+    if (isFirstHere && inserted.has(key)) {
       return { isNew: true, eventId: event.eventId, eventType: event.eventType, deliveries: event.deliveries.length };
     }
-    const stored = earlier.get(event.eventId);
-    const first = firstById.get(event.eventId)!;
+    const stored = earlier.get(key);
+    const first = firstById.get(key)!;
     return stored
       ? { isNew: false, eventId: event.eventId, ...stored }
       : { isNew: false, eventId: event.eventId, eventType: first.eventType, deliveries: first.deliveries.length };
@@ -141,8 +153,8 @@ async function supersedeOlder(trx: Db, accepted: NewEvent[], seq: 'rowid' | 'seq
 }
 
 /** Newest first; each filter uses its own index (events_user, events_type, events_created). */
-export async function listEvents(db: Db, q: EventQuery): Promise<EventRow[]> {
-  let query = db.selectFrom('events').selectAll();
+export async function listEvents(db: Db, tenant: string, q: EventQuery): Promise<EventRow[]> {
+  let query = db.selectFrom('events').selectAll().where('tenant_id', '=', tenant);
   if (q.userId !== undefined) query = query.where('user_id', '=', q.userId);
   if (q.eventType !== undefined) query = query.where('event_type', '=', q.eventType);
   if (q.createdFrom !== undefined) query = query.where('created_at', '>=', q.createdFrom);
@@ -157,21 +169,25 @@ export async function listEvents(db: Db, q: EventQuery): Promise<EventRow[]> {
   return rows.map(toEventRow);
 }
 
-/** API.md §10 erasure, inside one transaction: cancel pending, then delete attempts, deliveries, events. */
-export async function eraseMember(trx: Db, userId: string): Promise<{ events: number; deliveries: number }> {
-  const eventIds = trx.selectFrom('events').select('event_id').where('user_id', '=', userId);
+/**
+ * API.md §10 erasure, inside one transaction: cancel pending, then delete attempts, deliveries,
+ * events, all only in the tenant (event ids are unique per tenant, so deliveries match on both).
+ */
+export async function eraseMember(trx: Db, tenant: string, userId: string): Promise<{ events: number; deliveries: number }> {
+  const eventIds = trx.selectFrom('events').select('event_id').where('tenant_id', '=', tenant).where('user_id', '=', userId);
   await trx
     .updateTable('deliveries')
     .set({ status: 'cancelled', next_attempt_at: null, lease_owner: null, lease_until: null })
+    .where('tenant_id', '=', tenant)
     .where('event_id', 'in', eventIds)
     .where('status', '=', 'pending')
     .execute();
   await trx
     .deleteFrom('attempts')
-    .where('delivery_id', 'in', trx.selectFrom('deliveries').select('id').where('event_id', 'in', eventIds))
+    .where('delivery_id', 'in', trx.selectFrom('deliveries').select('id').where('tenant_id', '=', tenant).where('event_id', 'in', eventIds))
     .execute();
-  const deliveries = await trx.deleteFrom('deliveries').where('event_id', 'in', eventIds).executeTakeFirst();
-  const events = await trx.deleteFrom('events').where('user_id', '=', userId).executeTakeFirst();
+  const deliveries = await trx.deleteFrom('deliveries').where('tenant_id', '=', tenant).where('event_id', 'in', eventIds).executeTakeFirst();
+  const events = await trx.deleteFrom('events').where('tenant_id', '=', tenant).where('user_id', '=', userId).executeTakeFirst();
   return { events: Number(events.numDeletedRows), deliveries: Number(deliveries.numDeletedRows) };
 }
 

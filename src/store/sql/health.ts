@@ -13,6 +13,7 @@ import {
   type HeraldEmission,
   type WebhookHealth,
 } from '../../domain/health.ts';
+import type { TenantId } from '../../domain/ids.ts';
 import type { Database, WebhookHealthTable } from '../schema.ts';
 
 type Db = Kysely<Database>;
@@ -37,10 +38,14 @@ function toHealth(r: Selectable<WebhookHealthTable> | undefined): WebhookHealth 
   };
 }
 
-export async function webhookHealth(db: Db, ids: string[]): Promise<Map<string, WebhookHealth>> {
+export async function webhookHealth(db: Db, tenant: TenantId, ids: string[]): Promise<Map<string, WebhookHealth>> {
   const out = new Map<string, WebhookHealth>();
   if (ids.length === 0) return out;
-  const rows = await db.selectFrom('webhook_health').selectAll().where('webhook_id', 'in', ids).execute();
+  const rows = await db
+    .selectFrom('webhook_health')
+    .selectAll()
+    .where('webhook_id', 'in', db.selectFrom('webhooks').select('id').where('tenant_id', '=', tenant).where('id', 'in', ids))
+    .execute();
   for (const r of rows) out.set(r.webhook_id, toHealth(r));
   return out;
 }
@@ -83,11 +88,12 @@ export async function insertHealth(trx: Db, webhookId: string, isEnabled: boolea
 }
 
 /** Before a webhook row is replaced: enabling resets health, disabling records "manual". */
-export async function beforeToggle(trx: Db, kind: DbKind, webhookId: string, isEnabled: boolean): Promise<void> {
+export async function beforeToggle(trx: Db, kind: DbKind, tenant: TenantId, webhookId: string, isEnabled: boolean): Promise<void> {
   const current = (await lockHealth(trx, kind, [webhookId])).get(webhookId) ?? HEALTHY;
   const row = await trx
     .selectFrom('webhooks')
     .select('enabled')
+    .where('tenant_id', '=', tenant)
     .where('id', '=', webhookId)
     .where('deleted_at', 'is', null)
     .$if(kind === 'postgres', (q) => q.forUpdate())

@@ -1,11 +1,12 @@
 // Operational events (API.md §9): stored and fanned out in the caller's transaction, the one that
-// records the state change causing them, so a crash loses or repeats both or neither.
+// records the state change causing them, so a crash loses or repeats both or neither. Each goes
+// into the tenant of the webhook that caused it and reaches only that tenant's webhooks (§8).
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { SCHEMA_VERSION } from '../../catalog/index.ts';
 import { compileFilter } from '../../domain/filter.ts';
 import type { HeraldEmission } from '../../domain/health.ts';
-import { newDeliveryId } from '../../domain/ids.ts';
+import { newDeliveryId, type TenantId } from '../../domain/ids.ts';
 import type { Database } from '../schema.ts';
 import type { NewEvent } from '../ports.ts';
 import { ingest } from './events.ts';
@@ -17,7 +18,9 @@ type Db = Kysely<Database>;
 export async function emitHerald(trx: Db, emissions: HeraldEmission[], nowMs: number): Promise<number> {
   if (emissions.length === 0) return 0;
   const subscribers = await heraldSubscribers(trx);
+  const tenantOf = await tenantsOf(trx, [...new Set(emissions.map((e) => e.webhookId))]);
   const events: NewEvent[] = emissions.map((emission) => {
+    const tenantId = tenantOf.get(emission.webhookId)!;
     const envelope = {
       event_id: randomUUID(),
       event_type: emission.eventType,
@@ -27,10 +30,11 @@ export async function emitHerald(trx: Db, emissions: HeraldEmission[], nowMs: nu
       data: emission.data,
     };
     const deliveries = subscribers
-      .filter((s) => s.eventTypes.includes(emission.eventType) && s.matches(envelope))
+      .filter((s) => s.tenantId === tenantId && s.eventTypes.includes(emission.eventType) && s.matches(envelope))
       // user_id is null: herald events are neither ordered nor superseding (API.md §10).
       .map((s) => ({ id: newDeliveryId(nowMs), webhookId: s.id, leaseOwner: null, leaseUntil: null, supersedes: false }));
     return {
+      tenantId,
       eventId: envelope.event_id,
       eventType: envelope.event_type,
       userId: null,
@@ -55,6 +59,12 @@ async function heraldSubscribers(trx: Db) {
     .execute();
   return rows.map((r) => {
     const row = toRow(r);
-    return { id: row.id, eventTypes: row.eventTypes, matches: row.filter ? compileFilter(row.filter) : () => true };
+    return { id: row.id, tenantId: r.tenant_id as TenantId, eventTypes: row.eventTypes, matches: row.filter ? compileFilter(row.filter) : () => true };
   });
+}
+
+/** The tenant of each webhook (deleted ones too: a delivery may end after its webhook was deleted). */
+async function tenantsOf(trx: Db, webhookIds: string[]): Promise<Map<string, TenantId>> {
+  const rows = await trx.selectFrom('webhooks').select(['id', 'tenant_id']).where('id', 'in', webhookIds).execute();
+  return new Map(rows.map((r) => [r.id, r.tenant_id as TenantId]));
 }

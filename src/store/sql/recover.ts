@@ -5,7 +5,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sql, type Kysely } from 'kysely';
 import { compileFilter, type FilterFn } from '../../domain/filter.ts';
-import { idFloor, newDeliveryId } from '../../domain/ids.ts';
+import { idFloor, newDeliveryId, type TenantId } from '../../domain/ids.ts';
 import type { Database } from '../schema.ts';
 import type { RecoverRequest, RecoverResult, WebhookRow } from '../ports.ts';
 import { addStats } from './stats.ts';
@@ -18,6 +18,8 @@ type RunTransaction = <T>(work: (trx: Db) => Promise<T>) => Promise<T>;
 const DEFAULT_BATCH = 250;
 
 interface Window {
+  /** The webhook's tenant: only its events and deliveries are looked at. */
+  tenant: TenantId;
   webhook: WebhookRow;
   matches: FilterFn;
   since: number;
@@ -25,8 +27,9 @@ interface Window {
   batch: number;
 }
 
-export async function recover(db: Db, transaction: RunTransaction, shard: number, webhook: WebhookRow, req: RecoverRequest): Promise<RecoverResult> {
+export async function recover(db: Db, transaction: RunTransaction, shard: number, tenant: TenantId, webhook: WebhookRow, req: RecoverRequest): Promise<RecoverResult> {
   const w: Window = {
+    tenant,
     webhook,
     matches: webhook.filter ? compileFilter(webhook.filter) : () => true,
     since: req.since,
@@ -46,6 +49,7 @@ export async function recover(db: Db, transaction: RunTransaction, shard: number
 function failedInWindow(db: Db, w: Window) {
   return db
     .selectFrom('deliveries')
+    .where('tenant_id', '=', w.tenant)
     .where('webhook_id', '=', w.webhook.id)
     .where('status', '=', 'failed')
     .where('id', '>=', idFloor('dlv_', w.since))
@@ -102,11 +106,12 @@ async function missedPage(db: Db, w: Window, after: { createdAt: number; eventId
   let query = db
     .selectFrom('events as e')
     .select(['e.event_id', 'e.event_type', 'e.user_id', 'e.body', 'e.created_at'])
+    .where('e.tenant_id', '=', w.tenant)
     .where('e.event_type', 'in', w.webhook.eventTypes)
     .where('e.created_at', '>=', w.since)
     .where('e.created_at', '<=', w.until)
     .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('deliveries as d').select('d.id').whereRef('d.event_id', '=', 'e.event_id').where('d.webhook_id', '=', w.webhook.id))),
+      not(exists(selectFrom('deliveries as d').select('d.id').whereRef('d.tenant_id', '=', 'e.tenant_id').whereRef('d.event_id', '=', 'e.event_id').where('d.webhook_id', '=', w.webhook.id))),
     );
   if (after) {
     query = query.where((eb) =>
@@ -154,6 +159,7 @@ async function createMissed(transaction: RunTransaction, w: Window, nowMs: numbe
           .values(
             chosen.map((c) => ({
               id: newDeliveryId(nowMs),
+              tenant_id: w.tenant,
               event_id: c.event_id,
               webhook_id: w.webhook.id,
               event_type: c.event_type,

@@ -1,7 +1,7 @@
 // Webhook queries shared by both adapters.
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { WebhookStats } from '../../domain/webhook.ts';
-import type { WebhookId } from '../../domain/ids.ts';
+import type { TenantId, WebhookId } from '../../domain/ids.ts';
 import type { Database, WebhooksTable } from '../schema.ts';
 import type { WebhookQuery, WebhookRow } from '../ports.ts';
 
@@ -41,9 +41,10 @@ export function toRow(r: Selectable<WebhooksTable>): WebhookRow {
   };
 }
 
-export function toColumns(row: WebhookRow): Omit<WebhooksTable, 'deleted_at'> {
+export function toColumns(tenant: TenantId, row: WebhookRow): Omit<WebhooksTable, 'deleted_at'> {
   return {
     id: row.id,
+    tenant_id: tenant,
     name: row.name,
     name_key: row.name.toLowerCase(),
     url: row.url,
@@ -95,8 +96,8 @@ function statsSubquery(db: Db) {
     .groupBy('webhook_id');
 }
 
-export async function listWebhooks(db: Db, q: WebhookQuery): Promise<WebhookRow[]> {
-  let query = db.selectFrom('webhooks as w').selectAll('w').where('w.deleted_at', 'is', null);
+export async function listWebhooks(db: Db, tenant: TenantId, q: WebhookQuery): Promise<WebhookRow[]> {
+  let query = db.selectFrom('webhooks as w').selectAll('w').where('w.tenant_id', '=', tenant).where('w.deleted_at', 'is', null);
   if (q.nameContains) query = query.where(sql<boolean>`w.name_key LIKE ${`%${escapeLike(q.nameContains.toLowerCase())}%`} ESCAPE '\\'`);
   if (q.createdFrom !== undefined) query = query.where('w.created_at', '>=', q.createdFrom);
   if (q.createdTo !== undefined) query = query.where('w.created_at', '<=', q.createdTo);
@@ -113,10 +114,12 @@ export async function listWebhooks(db: Db, q: WebhookQuery): Promise<WebhookRow[
   return rows.map(toRow);
 }
 
-export async function webhookStats(db: Db, ids: string[]): Promise<Map<string, WebhookStats>> {
+export async function webhookStats(db: Db, tenant: TenantId, ids: string[]): Promise<Map<string, WebhookStats>> {
   const out = new Map<string, WebhookStats>();
   if (ids.length === 0) return out;
-  const rows = await statsSubquery(db).where('webhook_id', 'in', ids).execute();
+  const rows = await statsSubquery(db)
+    .where('webhook_id', 'in', db.selectFrom('webhooks').select('id').where('tenant_id', '=', tenant).where('id', 'in', ids))
+    .execute();
   for (const r of rows) {
     out.set(r.webhook_id, {
       total: Number(r.total),

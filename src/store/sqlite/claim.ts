@@ -29,7 +29,7 @@ export async function claimDue(db: Kysely<Database>, request: ClaimRequest): Pro
       .updateTable('deliveries')
       .set({ lease_owner: request.owner, lease_until: request.leaseUntil })
       .where('id', 'in', union)
-      .returning(['id', 'webhook_id', 'event_id', 'attempts', 'round_tries'])
+      .returning(['id', 'tenant_id', 'webhook_id', 'event_id', 'attempts', 'round_tries'])
       .execute();
     claimed.push(...(await loadBodies(db, rows)));
   }

@@ -36,7 +36,7 @@ export async function openSqliteStore(path: string): Promise<SqliteStore> {
     afterErase: async (db) => {
       await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
     },
-    isUniqueViolation: (error) => (error as { code?: string })?.code === 'SQLITE_CONSTRAINT_UNIQUE',
+    isUniqueViolation: (error) => ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY'].includes((error as { code?: string })?.code ?? ''),
     claimDue,
     executeBatch: (_trx, queries) => workerDialect.executeBatch(queries),
     // WAL with synchronous=NORMAL survives a process crash and only risks the last commits on a
