@@ -5,6 +5,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { AppError, codeForStatus, HTTP_STATUS, validationError } from '../domain/errors.ts';
 import { hasUnreadBody, lingerAfterAnswer, type LingerLimits } from './early-close.ts';
 import { RouteMethods } from './route-methods.ts';
+import { MAX_USER_ID } from './schemas.ts';
 import { toFieldErrors } from './validation.ts';
 
 export const MAX_JSON_DEPTH = 64;
@@ -115,7 +116,7 @@ export function createFrameworkErrorHandler(limits: FrameworkErrorLimits) {
     }
     if (error.code === 'FST_ERR_MAX_PARAM_LENGTH' && path.startsWith('/v1/members/')) {
       // API.md §10: an over-long user_id in the erasure path is bad input (400), not a bad URL.
-      void sendError(reply, validationError([{ field: 'user_id', message: `user_id in the path must be 1 to 1000 characters (URL-encoded), the user_id the events were sent with` }]));
+      void sendError(reply, validationError([{ field: 'user_id', message: `user_id in the path must be 1 to ${MAX_USER_ID} characters (URL-encoded), the user_id the events were sent with` }]));
       return;
     }
     if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {

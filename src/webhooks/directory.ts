@@ -17,7 +17,6 @@ export class WebhookDirectory {
   #byId = new Map<string, Webhook>();
   /** Keyed by tenant and event type: an event only ever reaches its own tenant's webhooks. */
   #byEventType = new Map<string, Subscriber[]>();
-  #tenantOf = new Map<string, TenantId>();
   #revision = -1;
   #checkedAt = 0;
   #loading: Promise<void> | null = null;
@@ -58,7 +57,6 @@ export class WebhookDirectory {
       const rows = await this.store.allWebhooks();
       const byId = new Map<string, Webhook>();
       const byEventType = new Map<string, Subscriber[]>();
-      const tenantOf = new Map<string, TenantId>();
       for (const row of rows) {
         let webhook: Webhook;
         try {
@@ -68,7 +66,6 @@ export class WebhookDirectory {
           continue;
         }
         byId.set(webhook.id, webhook);
-        tenantOf.set(webhook.id, row.tenantId);
         if (!webhook.enabled) continue;
         const matches = webhook.filter ? compileFilter(webhook.filter) : () => true;
         for (const type of webhook.eventTypes) {
@@ -80,7 +77,6 @@ export class WebhookDirectory {
       }
       this.#byId = byId;
       this.#byEventType = byEventType;
-      this.#tenantOf = tenantOf;
       const changed = this.#revision !== -1;
       this.#revision = revision;
       if (changed) for (const listener of this.#listeners) listener();
@@ -90,10 +86,6 @@ export class WebhookDirectory {
 
   get(id: string): Webhook | undefined {
     return this.#byId.get(id);
-  }
-
-  tenantOf(id: string): TenantId | undefined {
-    return this.#tenantOf.get(id);
   }
 
   /** The enabled webhooks of `tenant` subscribed to `eventType`. */

@@ -77,7 +77,8 @@ export function deliveryRoutes(app: Api, deps: ApiDeps): void {
       const { id } = request.params;
       const result = isDeliveryId(id) ? await store.cancelDelivery(request.tenant, id) : 'not_found';
       if (result === 'not_found') throw notFound('delivery', id);
-      const row = (await store.getDelivery(request.tenant, id))!;
+      const row = await store.getDelivery(request.tenant, id);
+      if (!row) throw notFound('delivery', id); // erased meanwhile
       if (result === 'not_pending') {
         throw new AppError('conflict', `Delivery ${id} is ${row.status}, not pending; only a pending delivery can be cancelled.`);
       }
