@@ -38,7 +38,7 @@ export async function buildApi(deps: ApiDeps): Promise<Api> {
     opsRoutes(app, deps);
     return app;
   }
-  const keys = new KeyRing(deps.store, deps.apiKeyHashes);
+  const keys = new KeyRing(deps.store, deps.apiKeyHashes, 1000, deps.portalTokens);
   app.addHook('onClose', async () => keys.close());
   installAuth(app, { keys, rateLimitPerMinute: deps.rateLimitPerMinute, rateLimiter: deps.rateLimiter });
 
@@ -86,7 +86,7 @@ export async function buildApi(deps: ApiDeps): Promise<Api> {
   eventRoutes(app, deps);
   deliveryRoutes(app, deps);
   tenantRoutes(app, { ...deps, onAccessChanged: () => keys.invalidate() });
-  await uiRoutes(app, deps.uiDir);
+  await uiRoutes(app, deps.uiDir, deps.portalFrameAncestors);
   return app;
 }
 
