@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { TenantId } from '../../src/domain/ids.ts';
 import { PortalTokens } from '../../src/tenancy/portal-tokens.ts';
 import { eventually, startHerald, type Herald } from '../helpers/herald.ts';
+import { rewardEvent } from '../helpers/fixtures.ts';
 import { browserSkipReason, ensureUiBuilt, launchBrowser, openSession, pickOption, screenshot, signIn, unexpectedConsoleErrors, waitUntil } from './harness.ts';
 
 const SECRET = 'ui-portal-secret-key-0123456789ab';
@@ -152,6 +153,9 @@ describe('admin UI: tenants, API keys and portal sessions', { skip: browserSkipR
   });
 
   it('a read session has no write buttons', async () => {
+    const event = await api('POST', '/v1/events', rewardEvent('REW-READ'), 'brand-a');
+    assert.equal(event.status, 202, event.text);
+    const eventId: string = event.body.event_id;
     const made = await api('POST', '/v1/tenants/brand-a/portal-sessions', { scopes: ['read'] });
     assert.equal(made.status, 201, made.text);
     const { page, context, consoleErrors } = await openSession(browser, herald.baseUrl);
@@ -164,6 +168,13 @@ describe('admin UI: tenants, API keys and portal sessions', { skip: browserSkipR
     assert.equal(await page.getByRole('switch').count(), 0, 'no Enable toggles');
     await page.getByText('read only').waitFor();
     await screenshot(page, 'portal-read-session');
+    // The delivery drawer has neither Resend nor Cancel.
+    await page.getByRole('tab', { name: 'Audit Logs' }).click();
+    await page.getByRole('button', { name: `Details of event ${eventId}` }).click();
+    const drawer = page.getByRole('dialog');
+    await drawer.getByText('Envelope', { exact: true }).waitFor();
+    assert.equal(await drawer.getByRole('button', { name: 'Resend' }).count(), 0, 'no Resend');
+    assert.equal(await drawer.getByRole('button', { name: 'Cancel' }).count(), 0, 'no Cancel');
     assert.deepEqual(unexpectedConsoleErrors(consoleErrors), []);
     await context.close();
   });
