@@ -112,6 +112,11 @@ function SignedIn({ access, route }: { access: Access; route: Route }) {
 /** Admin keys: the tenant every request acts in (sent as Herald-Tenant; kept for this tab). */
 function TenantSwitcher({ value, onChange }: { value: string; onChange: (tenant: string) => void }) {
   const tenants = useTenants();
+  // The chosen tenant was deleted (here or elsewhere): back to default rather than a page of 404s.
+  const isGone = tenants.data !== undefined && !tenants.data.some((t) => t.id === value);
+  useEffect(() => {
+    if (isGone && value !== 'default') onChange('default');
+  }, [isGone, value, onChange]);
   const options = (tenants.data ?? [{ id: value, name: value }]).map((t) => ({ value: t.id, label: t.name === t.id ? t.id : `${t.name} (${t.id})` }));
   if (!options.some((o) => o.value === value)) options.unshift({ value, label: value });
   return (
