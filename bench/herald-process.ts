@@ -22,6 +22,8 @@ export interface HeraldProcess {
 
 export interface HeraldGroup {
   processes: HeraldProcess[];
+  /** Embedded mode: the SQLite file (its size is measured by the retention row). */
+  sqlitePath?: string;
   /** The processes whose CPU the measured window reports, by name; default: the Herald processes. */
   cpuPids?: Record<string, number>;
   /** Mark the measured window: under `onProfile`, each process is CPU-profiled for just that window. */
@@ -78,6 +80,7 @@ export function heraldStarter(options: HeraldOptions): StartHeralds {
     }
     return {
       processes,
+      sqlitePath: database ? undefined : join(dataDir, 'herald.db'),
       stop,
       beginMeasure: async () => {
         await Promise.all(profilers.map((p) => p.profiler.start()));

@@ -6,11 +6,12 @@ export const EVENT_TYPE = 'reward.awarded';
 export const DATA_BYTES = 1024;
 
 /** A reward.awarded event whose `data` serialises to DATA_BYTES bytes. */
-export function eventBody(i: number, eventId?: string): Record<string, unknown> {
+export function eventBody(i: number, eventId?: string, members?: number): Record<string, unknown> {
   const award = {
     transaction_id: `00000000-0000-4000-8000-${String(i % 1e12).padStart(12, '0')}`,
     reward_id: `REW-${i % 100}`,
-    member_id: `member-${i}@example.com`,
+    // With `members`, event i belongs to member i mod members (each member's events spread over batches).
+    member_id: `member-${members ? i % members : i}@example.com`,
     note: '',
     awarded_by: 'Journey',
     journey_id: '6ab8391a-250c-473b-a1bc-828a3de66390',
@@ -26,7 +27,7 @@ export function eventBody(i: number, eventId?: string): Record<string, unknown> 
 }
 
 /** Webhook i posts to /hook/<tag>/<i>; the receiver learns each secret to check a sample of signatures. */
-export async function createWebhooks(herald: HeraldProcess, receiver: Receiver, count: number, tag: string): Promise<string[]> {
+export async function createWebhooks(herald: HeraldProcess, receiver: Receiver, count: number, tag: string, extra: Record<string, unknown> = {}): Promise<string[]> {
   const paths: string[] = [];
   for (let i = 0; i < count; i++) {
     const path = `/hook/${tag}/${i}`;
@@ -35,6 +36,7 @@ export async function createWebhooks(herald: HeraldProcess, receiver: Receiver, 
       url: receiver.url(path),
       event_types: [EVENT_TYPE],
       auth: { type: 'signature' },
+      ...extra,
     });
     if (created.status !== 201) throw new Error(`create webhook: ${created.status} ${JSON.stringify(created.body)}`);
     const secret = await herald.api('GET', `/v1/webhooks/${created.body.id}/secret`);
@@ -45,10 +47,10 @@ export async function createWebhooks(herald: HeraldProcess, receiver: Receiver, 
 }
 
 /** Serialised `POST /v1/events/batch` bodies, 1000 events each (built before any clock starts). */
-export function batchBodies(events: number, firstIndex: number): string[] {
+export function batchBodies(events: number, firstIndex: number, members?: number): string[] {
   return Array.from({ length: Math.ceil(events / 1000) }, (_, b) =>
     JSON.stringify({
-      events: Array.from({ length: Math.min(1000, events - b * 1000) }, (_, i) => eventBody(firstIndex + b * 1000 + i)),
+      events: Array.from({ length: Math.min(1000, events - b * 1000) }, (_, i) => eventBody(firstIndex + b * 1000 + i, undefined, members)),
     }),
   );
 }

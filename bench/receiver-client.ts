@@ -25,8 +25,8 @@ export interface Receiver {
   /** Receiver clock minus ours, measured over IPC; already subtracted from every time returned. */
   clockOffsetMs: number;
   reset(): Promise<void>;
-  /** From now on, note the first arrival time of each webhook-id. */
-  recordArrivals(): Promise<void>;
+  /** From now on, note the first arrival time of each webhook-id (perPath: of each "<path> <webhook-id>"). */
+  recordArrivals(options?: { perPath?: boolean }): Promise<void>;
   /** Lets the receiver verify a sample of the signatures arriving on `path`. */
   setSecret(path: string, secret: string): Promise<void>;
   summary(): Promise<ReceiverSummary>;
@@ -71,7 +71,7 @@ export async function startReceiver(): Promise<Receiver> {
     url: (path) => `http://127.0.0.1:${port}${path}`,
     clockOffsetMs,
     reset: () => ask('reset').then(() => undefined),
-    recordArrivals: () => ask('record-arrivals').then(() => undefined),
+    recordArrivals: (options = {}) => ask('record-arrivals', { perPath: options.perPath === true }).then(() => undefined),
     setSecret: (path, secret) => ask('secret', { path, secret }).then(() => undefined),
     summary,
     async arrivals() {

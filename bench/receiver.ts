@@ -23,6 +23,8 @@ let requests = 0;
 let firstAt = 0;
 let lastAt = 0;
 let arrivals: Map<string, number> | null = null;
+/** Arrivals keyed by "<path> <webhook-id>" rather than webhook-id (fan-out latency per webhook). */
+let arrivalsPerPath = false;
 const secrets = new Map<string, Buffer>();
 
 function statsFor(path: string): PathStats {
@@ -57,7 +59,8 @@ const server = createServer((req, res) => {
     const id = req.headers['webhook-id'];
     if (typeof id === 'string') {
       stats.ids.add(id);
-      if (arrivals && !arrivals.has(id)) arrivals.set(id, at);
+      const key = arrivalsPerPath ? `${path} ${id}` : id;
+      if (arrivals && !arrivals.has(key)) arrivals.set(key, at);
     }
     if (req.headers['webhook-signature'] !== undefined) {
       stats.signed++;
@@ -67,6 +70,12 @@ const server = createServer((req, res) => {
         else stats.badSignatures++;
       }
     }
+    // Misbehaving receivers for the back-pressure row (g): /overload/429/… and /overload/hang/….
+    if (path.startsWith('/overload/429/')) {
+      res.writeHead(429, { 'content-type': 'text/plain', 'content-length': '4', 'retry-after': '1' });
+      return void res.end('slow');
+    }
+    if (path.startsWith('/overload/hang/')) return; // never answers; Herald's timeout ends the try
     res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' });
     res.end('ok');
   });
@@ -76,7 +85,7 @@ server.headersTimeout = 65_000;
 
 type Command =
   | { id: number; type: 'reset' }
-  | { id: number; type: 'record-arrivals' }
+  | { id: number; type: 'record-arrivals'; perPath?: boolean }
   | { id: number; type: 'secret'; path: string; secret: string }
   | { id: number; type: 'total' }
   | { id: number; type: 'summary' }
@@ -92,9 +101,11 @@ process.on('message', (command: Command) => {
       firstAt = 0;
       lastAt = 0;
       arrivals = null;
+      arrivalsPerPath = false;
       return reply({});
     case 'record-arrivals':
       arrivals = new Map();
+      arrivalsPerPath = command.perPath === true;
       return reply({});
     case 'secret':
       secrets.set(command.path, Buffer.from(command.secret.replace(/^whsec_/, ''), 'base64'));

@@ -3,7 +3,9 @@
 // Prints a Markdown table and writes the same to bench-output/latest.json. Options:
 //   --store sqlite|postgres|all   which stores to measure (default sqlite)
 //   --processes 1,2,3             Herald processes for the PostgreSQL throughput rows (default 1,2,3)
-//   --only a,b,c,d,e,f            a subset of the scenarios (f: the BullMQ baseline)
+//   --only a,b,c,d,e,f,g,h        a subset of the scenarios (f: the BullMQ baseline; g: back-pressure
+//                                 and retention, issue 10; h: ordering by member on vs off,
+//                                 10,000 members × 10 events, issue 11; h is not in the default set)
 //   --quick                       about a third of the work
 //   --profile                     CPU-profile Herald over each measured window and print where its
 //                                 time went (profiles in bench-output/profiles/, for Chrome DevTools)
@@ -25,6 +27,7 @@ import { batchIngest, type IngestResult } from './scenarios/batch-ingest.ts';
 import { deliveryThroughput, type ThroughputResult } from './scenarios/delivery-throughput.ts';
 import { latencyAtRate, type LatencyResult } from './scenarios/latency.ts';
 import { rawCeiling, type RawCeilingResult } from './scenarios/raw-ceiling.ts';
+import { healthyUnderOverload, retentionSteadyLoad, type OverloadResult, type RetentionResult } from './scenarios/lifecycle.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUTPUT_DIR = join(ROOT, 'bench-output');
@@ -33,7 +36,7 @@ const { values: flags } = parseArgs({
   options: {
     store: { type: 'string', default: 'sqlite' },
     processes: { type: 'string', default: '1,2,3' },
-    only: { type: 'string', default: 'a,b,c,d,e,f' },
+    only: { type: 'string', default: 'a,b,c,d,e,f,g' },
     quick: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     'herald-dir': { type: 'string', default: ROOT },
@@ -66,12 +69,16 @@ interface StoreResults {
   fanOut: ThroughputResult[];
   latency?: LatencyResult;
   ingest?: IngestResult;
+  /** h: the same member load with ordering off, then on. */
+  ordering: ThroughputResult[];
+  overload?: OverloadResult;
+  retention?: RetentionResult;
 }
 
 const profiles: Record<string, ProfileSummary[]> = {};
 
 /** Starts Herald for one scenario; under --profile, the measured window's profiles are kept. */
-function starter(store: StoreKind, label: string): StartHeralds {
+function starter(store: StoreKind, label: string, env: Record<string, string> = {}): StartHeralds {
   const name = `${store}-${label}`;
   const profileDir = join(OUTPUT_DIR, 'profiles', name);
   if (flags.profile) {
@@ -81,7 +88,7 @@ function starter(store: StoreKind, label: string): StartHeralds {
   return heraldStarter({
     store,
     heraldDir,
-    env: { HERALD_WEBHOOK_CONCURRENCY: String(concurrency) },
+    env: { HERALD_WEBHOOK_CONCURRENCY: String(concurrency), ...env },
     nodeArgs: [],
     postgresAdminUrl: flags['pg-url'],
     onProfile: flags.profile
@@ -94,16 +101,16 @@ function starter(store: StoreKind, label: string): StartHeralds {
   });
 }
 
-async function measure<T>(store: StoreKind, label: string, run: (start: StartHeralds) => Promise<T>): Promise<T> {
+async function measure<T>(store: StoreKind, label: string, run: (start: StartHeralds) => Promise<T>, env: Record<string, string> = {}): Promise<T> {
   log(`${STORE_NAME[store]}: ${label}`);
   const started = Date.now();
-  const result = await run(starter(store, label));
+  const result = await run(starter(store, label, env));
   log(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(result).slice(0, 400)}`);
   return result;
 }
 
 async function measureStore(store: StoreKind, receiver: Receiver): Promise<StoreResults> {
-  const results: StoreResults = { store, throughput: [], singles: [], fanOut: [] };
+  const results: StoreResults = { store, throughput: [], singles: [], fanOut: [], ordering: [] };
   const timeoutMs = 240_000;
   if (only.has('b')) {
     const counts = store === 'sqlite' ? [1] : flags.processes.split(',').map(Number);
@@ -134,8 +141,31 @@ async function measureStore(store: StoreKind, receiver: Receiver): Promise<Store
       latencyAtRate(start, receiver, 'd', { processes: 1, ratePerSecond: 1000, seconds: flags.quick ? 4 : 10, warmupSeconds: 4 }),
     );
   }
+  if (only.has('h')) {
+    // API.md §10: 10 events for each of 10,000 members (a tenth of the events in --quick).
+    const events = size(100_000);
+    for (const ordering of ['none', 'member'] as const) {
+      results.ordering.push(
+        await measure(store, `h-${ordering}`, (start) =>
+          deliveryThroughput(start, receiver, `h${ordering}`, { processes: 1, webhooks: 1, events, warmupEvents: size(3000), members: events / 10, ordering, timeoutMs: 600_000 }),
+        ),
+      );
+    }
+  }
   if (only.has('e')) {
     results.ingest = await measure(store, 'e', (start) => batchIngest(start, receiver, { processes: 1, events: size(30_000), warmupEvents: size(3000) }));
+  }
+  if (only.has('g')) {
+    results.overload = await measure(store, 'g1', (start) =>
+      healthyUnderOverload(start, receiver, { ratePerSecond: 100, seconds: flags.quick ? 3 : 4, warmupSeconds: 2 }),
+    );
+    if (store === 'sqlite') {
+      // 0.00002 days ≈ 1.7 s: a purge cycle every ~0.9 s, so 16 s of load is ~18 cycles.
+      const load = { retentionDays: 0.00002, ratePerSecond: 300, seconds: flags.quick ? 8 : 16 };
+      results.retention = await measure(store, 'g2', (start) => retentionSteadyLoad(start, receiver, load), {
+        HERALD_RETENTION_DAYS: String(load.retentionDays),
+      });
+    }
   }
   return results;
 }
@@ -277,8 +307,55 @@ function rowsFor(results: StoreResults, ceiling: number | undefined, best: Basel
       },
     );
   }
+  const off = results.ordering.find((t) => t.ordering === 'none');
+  for (const t of results.ordering) {
+    const ratio = off && t.ordering === 'member' ? t.deliveriesPerSecond / off.deliveriesPerSecond : undefined;
+    rows.push({
+      id: 'h',
+      scenario: `${name}: ordering ${t.ordering === 'member' ? 'by member' : 'off'}, ${formatNumber(t.members ?? 0)} members × ${formatNumber(t.events / (t.members ?? 1))} events → 1 webhook (signature)${ratio === undefined ? '' : `; ${formatNumber(ratio * 100)}% of ordering off`}${extras(t)}`,
+      value: t.deliveriesPerSecond,
+      unit: 'deliveries/s',
+      ratio: vs(t.deliveriesPerSecond),
+      cpu: t.cpu,
+    });
+  }
   if (results.ingest) {
     rows.push({ id: 'e', scenario: `${name}: batch ingest, nothing subscribed, ${formatNumber(results.ingest.events)} events`, value: results.ingest.eventsPerSecond, unit: 'events/s', cpu: results.ingest.cpu });
+  }
+  const o = results.overload;
+  if (o) {
+    const [healthy, ...bad] = o.phases;
+    const describe = (p: (typeof o.phases)[number]) =>
+      `${formatNumber(p.healthyDeliveriesPerSecond)} deliveries/s, p50 ${formatNumber(p.p50Ms, 1)} / p99 ${formatNumber(p.p99Ms, 1)} ms${p.missing ? `, ${p.missing} missing` : ''}`;
+    rows.push({
+      id: 'g1',
+      scenario: `${name}: 10 webhooks, single POSTs at ${o.ratePerSecond} events/s for ${o.seconds} s, all healthy: ${describe(healthy)}`,
+      value: healthy.healthyDeliveriesPerSecond,
+      unit: 'deliveries/s',
+    });
+    for (const p of bad) {
+      const what = p.mode === '429' ? 'answers 429 (Retry-After: 1)' : 'hangs (timeout 1 s)';
+      const slowdown = Math.max(1 - p.healthyDeliveriesPerSecond / healthy.healthyDeliveriesPerSecond, p.p99Ms / healthy.p99Ms - 1) * 100;
+      rows.push({
+        id: 'g1',
+        scenario: `${name}: the same, 1 of 10 ${what} (${p.badRequests} requests to it, in-flight limit ${p.badInflightLimit ?? '?'}): the 9 healthy ${describe(p)}; worse than all-healthy by ${formatNumber(Math.max(0, slowdown), 1)}%`,
+        value: p.healthyDeliveriesPerSecond,
+        unit: 'deliveries/s',
+        target: 'healthy ≤ 10% slower',
+        isMet: slowdown <= 10 && p.missing === 0,
+      });
+    }
+  }
+  const g2 = results.retention;
+  if (g2) {
+    rows.push({
+      id: 'g2',
+      scenario: `${name}: retention ${g2.retentionDays} days (≈ ${formatNumber(g2.retentionDays * 86_400, 1)} s) at ${g2.ratePerSecond} events/s for ${g2.seconds} s, ${formatNumber(g2.purged.events)} of ${formatNumber(g2.events)} events purged: database file at half time ${formatNumber(g2.midKiB)} KiB, at the end ${formatNumber(g2.endKiB)} KiB (${g2.growthPercent}%), WAL at most ${formatNumber(g2.maxWalKiB)} KiB; kept for ever ≈ ${formatNumber(g2.withoutRetentionKiB)} KiB`,
+      value: g2.endKiB,
+      unit: 'KiB',
+      target: 'flat (≤ 10% growth)',
+      isMet: g2.growthPercent <= 10,
+    });
   }
   return rows;
 }

@@ -85,6 +85,9 @@ function seedRows(now: number) {
         retry: { ...DEFAULT_RETRY },
         headers: {},
         autoDisable: null,
+        rateLimitPerSecond: null,
+        ordering: 'none' as const,
+        supersede: [],
         createdAt: now,
         updatedAt: now,
       };

@@ -1,6 +1,7 @@
 // The only reader of process.env and argv: parse, validate, default, freeze. One TypeBox schema
 // (SETTINGS) holds every setting with its variable, flag, default and meaning; it validates, and
 // drives --help, the start-up summary and the README's configuration table (config-help.ts).
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import Type, { type Static, type TSchema } from 'typebox';
 import Value from 'typebox/value';
@@ -105,6 +106,17 @@ export const SETTINGS = Type.Object({
     flag: 'webhook-concurrency',
     description: 'attempts in flight per webhook per process (one slow receiver cannot starve the others)',
   }),
+  deliveryThreads: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: 64,
+      env: 'HERALD_DELIVERY_THREADS',
+      flag: 'delivery-threads',
+      defaultText: 'os.availableParallelism() - 1, at least 1',
+      description:
+        'worker threads that send the HTTP attempts (connect, write, read and classify the answer) beside the main thread, which keeps the API, ingestion and scheduling; 0 sends on the main thread',
+    }),
+  ),
   leaseSeconds: integer(5, 3600, 60, {
     env: 'HERALD_LEASE_SECONDS',
     flag: 'lease-seconds',
@@ -115,6 +127,16 @@ export const SETTINGS = Type.Object({
     env: 'HERALD_POLL_INTERVAL_MS',
     flag: 'poll-interval-ms',
     description: 'how often workers look for due retries when nothing wakes them',
+  }),
+  retentionDays: Type.Number({
+    minimum: 0,
+    maximum: 36_500,
+    default: 30,
+    env: 'HERALD_RETENTION_DAYS',
+    flag: 'retention-days',
+    accepts: 'a number of days from 0 to 36500, decimals allowed (0.5 is 12 hours)',
+    description:
+      'events accepted longer ago than this whose deliveries are all final are deleted with their deliveries and attempt logs, in small background batches (webhook stats stay); 0 keeps everything',
   }),
   shutdownGraceSeconds: integer(0, 600, 10, {
     env: 'HERALD_SHUTDOWN_GRACE_SECONDS',
@@ -127,7 +149,14 @@ export const SETTINGS = Type.Object({
 type Settings = Static<typeof SETTINGS>;
 export type SettingName = keyof Settings;
 export type Role = Settings['role'];
-export type Config = Readonly<Omit<Settings, 'rateLimitPerMinute'> & { rateLimitPerMinute: number | undefined }>;
+export type Config = Readonly<
+  Omit<Settings, 'rateLimitPerMinute' | 'deliveryThreads'> & { rateLimitPerMinute: number | undefined; deliveryThreads: number }
+>;
+
+/** HERALD_DELIVERY_THREADS when unset: every core but the main thread's, at least one. */
+export function defaultDeliveryThreads(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
 
 export class ConfigError extends Error {}
 
@@ -165,7 +194,11 @@ export function loadConfig(env: Env = process.env, argv: string[] = [], options:
     );
   }
   const rate = checked.rateLimitPerMinute;
-  return Object.freeze({ ...checked, rateLimitPerMinute: rate === 'off' || rate === 0 ? undefined : rate });
+  return Object.freeze({
+    ...checked,
+    rateLimitPerMinute: rate === 'off' || rate === 0 ? undefined : rate,
+    deliveryThreads: checked.deliveryThreads ?? defaultDeliveryThreads(),
+  });
 }
 
 /** One sentence per bad setting: the variable, what it accepts, and (not for secrets) what it got. */
@@ -184,6 +217,7 @@ export function accepted(schema: TSchema): string {
   const s = schema as TSchema & Record<string, any>;
   if (s.accepts) return s.accepts;
   if (s.type === 'integer') return `a whole number from ${s.minimum} to ${s.maximum}`;
+  if (s.type === 'number') return `a number from ${s.minimum} to ${s.maximum}`;
   if (s.type === 'boolean') return 'true or false';
   if (Array.isArray(s.enum)) return `one of ${s.enum.join(', ')}`;
   if (s.const !== undefined) return String(s.const);
@@ -196,6 +230,7 @@ function fromText(schema: TSchema, text: string): unknown {
   const s = schema as TSchema & Record<string, any>;
   const wantsInteger = s.type === 'integer' || (Array.isArray(s.anyOf) && s.anyOf.some((o: any) => o.type === 'integer'));
   if (wantsInteger && /^\d+$/.test(text)) return Number(text);
+  if (s.type === 'number' && /^\d+(\.\d+)?$|^\.\d+$/.test(text)) return Number(text);
   if (s.type === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
   return text;
 }

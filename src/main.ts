@@ -12,6 +12,7 @@ import { SecretBox, KEY_CHECK_PLAINTEXT } from './domain/secret-box.ts';
 import { createMetrics } from './metrics.ts';
 import { WebhookDirectory } from './webhooks/directory.ts';
 import { HttpSender } from './delivery/sender.ts';
+import { ThreadedSender } from './delivery/threads/pool.ts';
 import { DeliveryEngine } from './delivery/engine.ts';
 import { ExampleSender } from './delivery/test-send.ts';
 import { Ingestor } from './ingest/ingestor.ts';
@@ -20,6 +21,7 @@ import { buildApi } from './api/app.ts';
 import { PortalTokens } from './tenancy/portal-tokens.ts';
 import type { Api } from './api/deps.ts';
 import { MemoryRateLimiter } from './api/auth.ts';
+import { RetentionJob } from './maintenance/retention.ts';
 
 export interface Herald {
   api: Api;
@@ -39,7 +41,8 @@ export async function startHerald(config: Config, log: Logger): Promise<Herald> 
   const metrics = createMetrics(() => store.countPending());
   const directory = new WebhookDirectory(store, box, log);
   await directory.fresh();
-  const sender = new HttpSender({ allowPrivateTargets: config.allowPrivateTargets, connectionsPerOrigin: config.concurrency });
+  const http = { allowPrivateTargets: config.allowPrivateTargets, connectionsPerOrigin: config.concurrency };
+  const sender = config.deliveryThreads > 0 ? new ThreadedSender({ ...http, threads: config.deliveryThreads }, log) : new HttpSender(http);
   // Test sends have their own sender, so a stop can cut them short without touching deliveries.
   const testHttp = new HttpSender({ allowPrivateTargets: config.allowPrivateTargets, connectionsPerOrigin: 4 });
 
@@ -92,6 +95,12 @@ export async function startHerald(config: Config, log: Logger): Promise<Herald> 
   await api.listen({ port: config.port, host: config.host });
   await adminKeys.generateIfMissing();
   await engine?.start();
+  const retention = new RetentionJob(store, log, {
+    retentionDays: config.retentionDays,
+    onPurged: (table, count) => metrics.retentionPurged.inc({ table }, count),
+  });
+  for (const table of ['events', 'deliveries', 'attempts']) metrics.retentionPurged.inc({ table }, 0);
+  retention.start();
   healthSweep.start();
   isReady = true;
   log.info({ owner, role: config.role }, 'Herald is ready');
@@ -108,6 +117,7 @@ export async function startHerald(config: Config, log: Logger): Promise<Herald> 
       await healthSweep.stop();
       // Tries in flight get the grace period, then are aborted and stay due (nothing recorded).
       await engine?.stop(graceMs);
+      await retention.stop();
       await Promise.all([sender.close(), testHttp.close()]);
       await store.close();
       log.info('Herald stopped');

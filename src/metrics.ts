@@ -38,6 +38,23 @@ export function createMetrics(countPending: () => Promise<number>) {
       help: 'HTTP attempts running now in this process',
       registers: [registry],
     }),
+    webhookInflightLimit: new Gauge({
+      name: 'herald_webhook_inflight_limit',
+      help: 'Tries this process lets be in flight to each webhook now: cut by half on 429/503/timeout, +1 per success, up to HERALD_WEBHOOK_CONCURRENCY',
+      labelNames: ['webhook_id'],
+      registers: [registry],
+    }),
+    liveWorkers: new Gauge({
+      name: 'herald_live_workers',
+      help: 'Delivery processes alive as this one last counted them (PostgreSQL: the owner registry; rate limits are shared among them)',
+      registers: [registry],
+    }),
+    retentionPurged: new Counter({
+      name: 'herald_retention_purged_total',
+      help: 'Rows deleted by retention (HERALD_RETENTION_DAYS), by table (events | deliveries | attempts)',
+      labelNames: ['table'],
+      registers: [registry],
+    }),
     queueDepth: new Gauge({
       name: 'herald_queue_depth',
       help: 'Pending deliveries in the store (due or waiting for a retry)',

@@ -19,11 +19,16 @@ export interface ThroughputOptions {
   ingest?: 'batch' | 'single';
   /** Single events: concurrent clients (default 64). */
   inFlight?: number;
+  /** Row g (API.md §10): events spread over this many members (user_id), and the webhook's ordering. */
+  members?: number;
+  ordering?: 'none' | 'member';
 }
 
 export interface ThroughputResult {
   ingest: 'batch' | 'single';
   inFlight?: number;
+  ordering?: 'none' | 'member';
+  members?: number;
   processes: number;
   webhooks: number;
   events: number;
@@ -42,14 +47,14 @@ export interface ThroughputResult {
 export async function deliveryThroughput(startHeralds: StartHeralds, receiver: Receiver, tag: string, options: ThroughputOptions): Promise<ThroughputResult> {
   const group = await startHeralds(options.processes);
   try {
-    const paths = await createWebhooks(group.processes[0], receiver, options.webhooks, tag);
+    const paths = await createWebhooks(group.processes[0], receiver, options.webhooks, tag, options.ordering ? { ordering: options.ordering } : {});
     // Warm up on the same processes: JIT, prepared statements, the connection pools to the receiver.
     await receiver.reset();
     const ingest = options.ingest ?? 'batch';
     const inFlight = options.inFlight ?? 64;
     const send = (count: number, firstIndex: number) => {
       if (ingest === 'batch') {
-        const bodies = batchBodies(count, firstIndex);
+        const bodies = batchBodies(count, firstIndex, options.members);
         return () => sendBatches(group.processes, bodies);
       }
       const bodies = eventBodies(count, firstIndex);
@@ -82,6 +87,8 @@ export async function deliveryThroughput(startHeralds: StartHeralds, receiver: R
     return {
       ingest,
       inFlight: ingest === 'single' ? inFlight : undefined,
+      ordering: options.ordering,
+      members: options.members,
       processes: options.processes,
       webhooks: options.webhooks,
       events: options.events,

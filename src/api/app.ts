@@ -14,6 +14,7 @@ import { bodyAjv, queryAjv } from './validation.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
 import { eventTypeRoutes } from './routes/event-types.ts';
 import { eventRoutes } from './routes/events.ts';
+import { memberRoutes } from './routes/members.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { tenantRoutes } from './routes/tenants.ts';
 import { uiRoutes } from './ui-routes.ts';
@@ -86,6 +87,7 @@ export async function buildApi(deps: ApiDeps): Promise<Api> {
   eventRoutes(app, deps);
   deliveryRoutes(app, deps);
   tenantRoutes(app, { ...deps, onAccessChanged: () => keys.invalidate() });
+  memberRoutes(app, deps);
   await uiRoutes(app, deps.uiDir, deps.portalFrameAncestors);
   return app;
 }

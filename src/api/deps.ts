@@ -41,7 +41,7 @@ export interface ApiDeps {
   allowPrivateTargets: boolean;
   rateLimitPerMinute?: number;
   rateLimiter: RateLimiter;
-  /** A delivery was made due again by hand: wake the engine. */
+  /** A delivery was made due again by hand (or a cancel let an ordered member's next one go): wake the engine. */
   onRequeued: () => void;
   isReady: () => boolean;
   uiDir?: string;

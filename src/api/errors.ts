@@ -113,6 +113,11 @@ export function createFrameworkErrorHandler(limits: FrameworkErrorLimits) {
       void sendError(reply, new AppError('bad_request', `The path ${path} is not valid percent-encoding; write each byte of a reserved or non-ASCII character as %XX (its UTF-8 bytes), e.g. %20 for a space.`));
       return;
     }
+    if (error.code === 'FST_ERR_MAX_PARAM_LENGTH' && path.startsWith('/v1/members/')) {
+      // API.md §10: an over-long user_id in the erasure path is bad input (400), not a bad URL.
+      void sendError(reply, validationError([{ field: 'user_id', message: `user_id in the path must be 1 to 1000 characters (URL-encoded), the user_id the events were sent with` }]));
+      return;
+    }
     if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
       void sendError(reply, new AppError('uri_too_long', `A segment of the path ${path} is longer than ${limits.maxParamLength} characters; no Herald id is that long: check the URL.`));
       return;
@@ -156,15 +161,24 @@ function structureProblem(root: unknown): AppError | null {
     const { node, depth } = visit;
     if (node === null || typeof node !== 'object') continue;
     if (depth > MAX_JSON_DEPTH) return new AppError('invalid_json', `The JSON is nested deeper than ${MAX_JSON_DEPTH} levels; flatten it.`);
+    // Only objects and arrays are visited (leaves cannot be too deep or carry __proto__): on the
+    // ingest hot path most nodes are leaves, and each visit is an allocation.
     if (Array.isArray(node)) {
-      node.forEach((item, i) => stack.push({ node: item, depth: depth + 1, parent: visit, key: i }));
+      for (let i = 0; i < node.length; i++) {
+        const item: unknown = node[i];
+        if (item !== null && typeof item === 'object') stack.push({ node: item, depth: depth + 1, parent: visit, key: i });
+      }
       continue;
     }
     if (Object.prototype.hasOwnProperty.call(node, '__proto__')) {
       const field = pathOf(visit) || 'body';
       return validationError([{ field, message: `${field} uses the key "__proto__", which is not allowed` }]);
     }
-    for (const [key, value] of Object.entries(node)) stack.push({ node: value, depth: depth + 1, parent: visit, key });
+    for (const key in node) {
+      if (!Object.prototype.hasOwnProperty.call(node, key)) continue;
+      const value: unknown = (node as Record<string, unknown>)[key];
+      if (value !== null && typeof value === 'object') stack.push({ node: value, depth: depth + 1, parent: visit, key });
+    }
   }
   return null;
 }

@@ -10,8 +10,9 @@ import { ErrorOut } from './schemas.ts';
  * - `id`: an id in the path (404 not_found)
  * - `lookup`: an id in the body that may name nothing (404 not_found)
  * - `conflict`: a state or uniqueness conflict (409 conflict)
+ * - `path`: a value in the path checked for meaning, not an id that may name nothing (400 validation_error)
  */
-export type RouteTrait = 'body' | 'query' | 'id' | 'lookup' | 'conflict';
+export type RouteTrait = 'body' | 'query' | 'id' | 'lookup' | 'conflict' | 'path';
 
 const described = (description: string) => Type.Object(ErrorOut.properties, { description });
 
@@ -34,6 +35,7 @@ const BY_TRAIT: Record<RouteTrait, ErrorStatus[]> = {
   id: [404],
   lookup: [404],
   conflict: [409],
+  path: [400],
 };
 
 /** The error part of a /v1 route's `response` map: 401, 403 and 429 always, the rest by trait. */

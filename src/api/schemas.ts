@@ -3,7 +3,10 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import type { AttemptOutcome } from '../domain/attempt.ts';
 import { AUTO_DISABLE_LIMITS } from '../domain/health.ts';
-import { RETRY_LIMITS } from '../domain/webhook.ts';
+import { RATE_LIMIT_PER_SECOND, RETRY_LIMITS } from '../domain/webhook.ts';
+
+/** Longest user_id accepted (ingest, filters, erasure). */
+export const MAX_USER_ID = 1000;
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601 UTC, e.g. 2026-11-28T12:00:00.000Z' });
@@ -38,9 +41,19 @@ const RetryIn = Type.Object(
     attempts: Type.Optional(Type.Integer({ minimum: RETRY_LIMITS.attempts.min, maximum: RETRY_LIMITS.attempts.max, description: 'Extra tries after the first failure (default 3)' })),
     delay_seconds: Type.Optional(Type.Integer({ minimum: RETRY_LIMITS.delaySeconds.min, maximum: RETRY_LIMITS.delaySeconds.max, description: 'Seconds between tries (default 30)' })),
     timeout_seconds: Type.Optional(Type.Integer({ minimum: RETRY_LIMITS.timeoutSeconds.min, maximum: RETRY_LIMITS.timeoutSeconds.max, description: 'Seconds to wait for each response (default 15)' })),
+    backoff: Type.Optional(
+      Type.Union([Type.Literal('fixed'), Type.Literal('exponential')], {
+        description: 'fixed (default): delay_seconds between tries; exponential: retry n waits delay_seconds × 2^(n-1), at most max_delay_seconds, ±20 % jitter',
+      }),
+    ),
+    max_delay_seconds: Type.Optional(Type.Integer({ minimum: RETRY_LIMITS.maxDelaySeconds.min, maximum: RETRY_LIMITS.maxDelaySeconds.max, description: 'Longest exponential wait in seconds (1-86400, default 3600)' })),
   },
   { additionalProperties: false },
 );
+
+const Ordering = Type.Union([Type.Literal('none'), Type.Literal('member')], {
+  description: 'none (default) | member: one delivery per user_id in flight, in acceptance order',
+});
 
 const AutoDisableIn = Type.Object(
   {
@@ -70,7 +83,12 @@ const webhookFields = {
   event_types: Type.Array(Type.String(), { minItems: 1, maxItems: 100, description: 'Catalog event types, at least one' }),
   filter: Type.Optional(Nullable(FreeObject('MongoDB-style query on the envelope, e.g. {"data.awarded_reward.reward_id": {"$in": ["REW-1"]}}'))),
   retry: Type.Optional(RetryIn),
+  rate_limit_per_second: Type.Optional(
+    Nullable(Type.Integer({ minimum: RATE_LIMIT_PER_SECOND.min, maximum: RATE_LIMIT_PER_SECOND.max, description: 'At most this many tries start per second for this webhook, over all processes (1-10000; null, the default: no limit)' })),
+  ),
   headers: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 4096 }), { description: 'Extra request headers (not content-type, content-length, host, user-agent, authorization, webhook-*)' })),
+  ordering: Type.Optional(Ordering),
+  supersede: Type.Optional(Type.Array(Type.String(), { maxItems: 100, description: 'Some of event_types: a newer event of such a type for a member ends older pending deliveries as superseded (default [])' })),
   auto_disable: Type.Optional(Nullable(AutoDisableIn)),
 };
 
@@ -88,7 +106,10 @@ export const WebhookPatch = Type.Object(
     event_types: Type.Optional(webhookFields.event_types),
     filter: webhookFields.filter,
     retry: webhookFields.retry,
+    rate_limit_per_second: webhookFields.rate_limit_per_second,
     headers: webhookFields.headers,
+    ordering: webhookFields.ordering,
+    supersede: webhookFields.supersede,
     auto_disable: webhookFields.auto_disable,
   },
   { additionalProperties: false },
@@ -111,8 +132,17 @@ export const WebhookOut = Type.Object(
     }),
     event_types: Type.Array(Type.String()),
     filter: Nullable(FreeObject('Payload filter')),
-    retry: Type.Object({ attempts: Type.Integer(), delay_seconds: Type.Integer(), timeout_seconds: Type.Integer() }),
+    retry: Type.Object({
+      attempts: Type.Integer(),
+      delay_seconds: Type.Integer(),
+      timeout_seconds: Type.Integer(),
+      backoff: Type.Union([Type.Literal('fixed'), Type.Literal('exponential')]),
+      max_delay_seconds: Type.Integer(),
+    }),
+    rate_limit_per_second: Nullable(Type.Integer()),
     headers: Type.Record(Type.String(), Type.String()),
+    ordering: Type.Union([Type.Literal('none'), Type.Literal('member')]),
+    supersede: Type.Array(Type.String()),
     auto_disable: Nullable(Type.Object({ after_failures: Type.Integer(), after_hours: Type.Integer() })),
     health: Type.Object(
       {
@@ -193,7 +223,7 @@ export const EventIn = Type.Object(
   {
     event_type: Type.String({ description: 'A catalog event type, e.g. reward.awarded' }),
     data: FreeObject("The event's data; checked against the type's schema and delivered exactly as sent"),
-    user_id: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+    user_id: Type.Optional(Nullable(Type.String({ maxLength: MAX_USER_ID }))),
     event_id: Type.Optional(Type.String({ description: 'UUID; repeats of an accepted id are answered 200 and not delivered again' })),
     event_timestamp: Type.Optional(Type.String({ description: 'ISO 8601; default: now' })),
   },
@@ -222,14 +252,11 @@ export const BatchItemOut = Type.Object({
 
 export const BatchOut = Type.Object({ data: Type.Array(BatchItemOut) });
 
-/** API.md §7 and §9: cancelled and superseded are final, like success and failed. */
-const DeliveryStatus = Type.Union([
-  Type.Literal('pending'),
-  Type.Literal('success'),
-  Type.Literal('failed'),
-  Type.Literal('cancelled'),
-  Type.Literal('superseded'),
-]);
+/** API.md §7, §9 and §10: cancelled and superseded are final, like success and failed. */
+const DeliveryStatus = Type.Union(
+  [Type.Literal('pending'), Type.Literal('success'), Type.Literal('failed'), Type.Literal('cancelled'), Type.Literal('superseded')],
+  { description: 'pending | success | failed | cancelled (by hand or by an erasure) | superseded (ended by a newer event of the same type and member, API.md §10)' },
+);
 
 export const DeliveryOut = Type.Object(
   {
@@ -238,6 +265,7 @@ export const DeliveryOut = Type.Object(
     webhook_name: Type.String(),
     event_id: Type.String(),
     event_type: Type.String(),
+    user_id: Nullable(Type.String({ description: "The event's member" })),
     status: DeliveryStatus,
     status_code: Nullable(Type.Integer()),
     error: Nullable(Type.String()),
@@ -284,6 +312,25 @@ export const DeliveryListQuery = Type.Object({
   status: Type.Optional(DeliveryStatus),
   event_type: Type.Optional(Type.String()),
   event_id: Type.Optional(Type.String()),
+  user_id: Type.Optional(Type.String({ maxLength: MAX_USER_ID, description: "The event's member" })),
+});
+
+export const EventListQuery = Type.Object({
+  ...ListQuery,
+  user_id: Type.Optional(Type.String({ maxLength: MAX_USER_ID, description: "The event's member" })),
+  event_type: Type.Optional(Type.String()),
+});
+
+export const EventListOut = Type.Object({
+  ...EnvelopeOut.properties,
+  created_at: Timestamp,
+});
+
+export const MemberParams = Type.Object({ user_id: Type.String() });
+
+export const ErasedOut = Type.Object({
+  events: Type.Integer({ description: 'Events of the member deleted' }),
+  deliveries: Type.Integer({ description: 'Their deliveries deleted (with their attempt logs)' }),
 });
 
 export const EventTypeOut = Type.Object({

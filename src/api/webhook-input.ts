@@ -45,12 +45,18 @@ export async function webhookFromInput(id: WebhookId, input: Partial<WebhookIn>,
       attempts: input.retry?.attempts ?? DEFAULT_RETRY.attempts,
       delaySeconds: input.retry?.delay_seconds ?? DEFAULT_RETRY.delaySeconds,
       timeoutSeconds: input.retry?.timeout_seconds ?? DEFAULT_RETRY.timeoutSeconds,
+      backoff: input.retry?.backoff ?? DEFAULT_RETRY.backoff,
+      maxDelaySeconds: input.retry?.max_delay_seconds ?? DEFAULT_RETRY.maxDelaySeconds,
     },
+    rateLimitPerSecond: input.rate_limit_per_second ?? null,
     headers: checkHeaders(input.headers ?? {}, errors),
+    ordering: input.ordering ?? 'none',
+    supersede: [],
     autoDisable: autoDisableFrom(input.auto_disable ?? null),
     createdAt: ctx.nowMs,
     updatedAt: ctx.nowMs,
   };
+  webhook.supersede = checkSupersede(input.supersede ?? [], webhook.eventTypes, errors);
   if (errors.length > 0) throw validationError(errors);
   return webhook;
 }
@@ -72,11 +78,19 @@ export async function applyPatch(current: Webhook, patch: WebhookPatch, ctx: Inp
       attempts: patch.retry?.attempts ?? current.retry.attempts,
       delaySeconds: patch.retry?.delay_seconds ?? current.retry.delaySeconds,
       timeoutSeconds: patch.retry?.timeout_seconds ?? current.retry.timeoutSeconds,
+      backoff: patch.retry?.backoff ?? current.retry.backoff,
+      maxDelaySeconds: patch.retry?.max_delay_seconds ?? current.retry.maxDelaySeconds,
     },
+    rateLimitPerSecond: Object.prototype.hasOwnProperty.call(patch, 'rate_limit_per_second')
+      ? (patch.rate_limit_per_second ?? null)
+      : current.rateLimitPerSecond,
     headers: has('headers') ? checkHeaders(patch.headers!, errors) : current.headers,
+    ordering: has('ordering') ? patch.ordering! : current.ordering,
     autoDisable: Object.prototype.hasOwnProperty.call(patch, 'auto_disable') ? autoDisableFrom(patch.auto_disable ?? null) : current.autoDisable,
     updatedAt: ctx.nowMs,
   };
+  // A patch that narrows event_types must not leave supersede naming types no longer subscribed.
+  next.supersede = checkSupersede(has('supersede') ? patch.supersede! : current.supersede, next.eventTypes, errors);
   if (errors.length > 0) throw validationError(errors);
   return next;
 }
@@ -159,6 +173,25 @@ function checkEventTypes(types: string[], errors: FieldError[]): string[] {
     errors.push({
       field: 'event_types',
       message: `event_types has unknown types: ${unknown.map((t) => JSON.stringify(t)).join(', ')}; GET /v1/event-types lists the valid ones`,
+    });
+  }
+  return [...new Set(types)];
+}
+
+/** API.md §10: supersede lists some of the webhook's own event types. */
+function checkSupersede(types: string[], eventTypes: string[], errors: FieldError[]): string[] {
+  const unknown = types.filter((t) => !findEventType(t));
+  const unsubscribed = types.filter((t) => findEventType(t) && !eventTypes.includes(t));
+  if (unknown.length > 0) {
+    errors.push({
+      field: 'supersede',
+      message: `supersede has unknown types: ${unknown.map((t) => JSON.stringify(t)).join(', ')}; list some of the webhook's event_types`,
+    });
+  }
+  if (unsubscribed.length > 0) {
+    errors.push({
+      field: 'supersede',
+      message: `supersede names types the webhook does not subscribe to: ${unsubscribed.map((t) => JSON.stringify(t)).join(', ')}; add them to event_types or remove them from supersede`,
     });
   }
   return [...new Set(types)];

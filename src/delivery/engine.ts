@@ -7,9 +7,16 @@
 // claimed by a poll timer that finds retries and everything the hints missed. Correctness never
 // depends on a hint. Counting and limits live in counters.ts, leases in lease-keeper.ts, writes
 // in recorder.ts.
-import type { AttemptResult } from '../domain/attempt.ts';
+//
+// Back-pressure (API.md §9): each webhook's tries in flight follow an AIMD limit (counters.ts),
+// a webhook with rate_limit_per_second starts at most its share of that many tries a second
+// (a token bucket per webhook; on PostgreSQL the share is the limit divided by the live
+// processes the owner registry counts), and a 429/503's Retry-After pushes that delivery's next
+// try back (domain/retry.ts).
+import { signalsOverload, type AttemptResult } from '../domain/attempt.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
-import { nextStep } from '../domain/retry.ts';
+import { nextStep, type Random } from '../domain/retry.ts';
+import { rateShare, TokenBucket } from '../domain/rate-limit.ts';
 import type { Webhook } from '../domain/webhook.ts';
 import type { WebhookDirectory } from '../webhooks/directory.ts';
 import type { AttemptRecord, ClaimedDelivery, RecordSummary, Store } from '../store/ports.ts';
@@ -29,6 +36,8 @@ export interface EngineOptions {
   clock?: Clock;
   heartbeatIntervalMs?: number;
   ownerStaleMs?: number;
+  /** Jitter source for exponential backoff (tests pass a fixed one). */
+  random?: Random;
 }
 
 export interface EngineLog {
@@ -60,6 +69,15 @@ export class DeliveryEngine {
   #idle: Array<() => void> = [];
   /** Webhooks whose last claim came back full: claim again once half their room is free. */
   readonly #hasBacklog = new Set<string>();
+  /** rate_limit_per_second buckets, for the webhooks that have one. */
+  readonly #buckets = new Map<string, TokenBucket>();
+  /** Processes sending now (PostgreSQL: live lease owners), among which rate limits are shared. */
+  #processes = 1;
+  /** A pump waits for a rate-limited webhook's next token. */
+  #pumpTimer: NodeJS.Timeout | null = null;
+  #pumpAt = Infinity;
+  /** Webhooks whose in-flight limit gauge has been set. */
+  readonly #gauged = new Set<string>();
 
   constructor(
     private readonly store: EngineStore,
@@ -80,8 +98,13 @@ export class DeliveryEngine {
       },
       clock,
     );
-    this.#recorder = new Recorder(store, options.owner, log, (records, summary) => this.#afterRecorded(records, summary));
-    this.#leases = new LeaseKeeper(store, options, clock, log, () => this.wake());
+    // Half the per-webhook cap of unrecorded tries: a webhook at full speed never waits for the pause.
+    const fullGroup = Math.max(1, Math.min(256, (UNSETTLED_PER_SLOT * options.webhookConcurrency) / 2));
+    this.#recorder = new Recorder(store, options.owner, log, (records, summary) => this.#afterRecorded(records, summary), fullGroup);
+    this.#leases = new LeaseKeeper(store, options, clock, log, () => this.wake(), (n) => {
+      this.#processes = Math.max(1, n);
+      metrics.liveWorkers.set(this.#processes);
+    });
     directory.onChange(() => this.wake());
   }
 
@@ -155,7 +178,11 @@ export class DeliveryEngine {
   async #claimDue(): Promise<void> {
     try {
       await this.directory.fresh(this.#counters.now());
-      const limits = this.#counters.claimLimits(this.directory.enabledIds()) as Array<{ webhookId: Webhook['id']; limit: number }>;
+      const limits = this.#counters.claimLimits(this.directory.enabledIds()).map((l) => ({
+        webhookId: l.webhookId as Webhook['id'],
+        limit: this.#rateCappedClaim(l.webhookId, l.limit),
+        ordered: this.directory.get(l.webhookId)?.ordering === 'member',
+      }));
       const now = this.#counters.now();
       const claimed = await this.store.claimDue({ owner: this.options.owner, nowMs: now, leaseUntil: now + this.options.leaseMs, limits });
       for (const d of claimed) this.#counters.hold(d.webhookId);
@@ -173,17 +200,61 @@ export class DeliveryEngine {
   /** Starts tries round-robin over the webhooks with queued work, within the limits. */
   #pump(): void {
     let isProgressing = true;
+    let waitMs = Infinity;
     while (isProgressing && this.#counters.hasFreeSlot) {
       isProgressing = false;
       for (const [webhookId, queue] of this.#queues) {
         if (!this.#counters.hasFreeSlot) break;
-        if (!this.#counters.canStart(webhookId)) continue;
+        if (!this.#counters.canStart(webhookId)) {
+          const pacedMs = this.#counters.pacedForMs(webhookId);
+          if (pacedMs > 0) waitMs = Math.min(waitMs, pacedMs);
+          continue;
+        }
+        const rateWaitMs = this.#takeRateToken(webhookId);
+        if (rateWaitMs > 0) {
+          waitMs = Math.min(waitMs, rateWaitMs);
+          continue;
+        }
         const delivery = queue.shift()!;
         if (queue.length === 0) this.#queues.delete(webhookId);
         void this.#run(delivery);
         isProgressing = true;
       }
     }
+    if (waitMs !== Infinity) this.#schedulePump(this.#counters.now() + waitMs);
+  }
+
+  /** 0 when the webhook may start a try now (its token is taken), else ms until it may. */
+  #takeRateToken(webhookId: string): number {
+    const limit = this.directory.get(webhookId)?.rateLimitPerSecond ?? null;
+    if (limit === null) {
+      this.#buckets.delete(webhookId);
+      return 0;
+    }
+    const now = this.#counters.now();
+    const share = rateShare(limit, this.#processes);
+    let bucket = this.#buckets.get(webhookId);
+    if (!bucket) this.#buckets.set(webhookId, (bucket = new TokenBucket(share, now)));
+    else bucket.setRate(share, now);
+    return bucket.tryTake(now) ? 0 : Math.max(1, bucket.waitMs(now));
+  }
+
+  /** A rate-limited webhook claims about two seconds' worth of its share, not a whole backlog. */
+  #rateCappedClaim(webhookId: string, limit: number): number {
+    const rate = this.directory.get(webhookId)?.rateLimitPerSecond ?? null;
+    if (rate === null) return limit;
+    return Math.min(limit, Math.max(1, Math.ceil(2 * rateShare(rate, this.#processes))));
+  }
+
+  #schedulePump(atMs: number): void {
+    if (atMs >= this.#pumpAt) return;
+    if (this.#pumpTimer) clearTimeout(this.#pumpTimer);
+    this.#pumpAt = atMs;
+    this.#pumpTimer = setTimeout(() => {
+      this.#pumpTimer = null;
+      this.#pumpAt = Infinity;
+      this.#pump();
+    }, Math.max(0, atMs - this.#counters.now()));
   }
 
   async #run(delivery: ClaimedDelivery): Promise<void> {
@@ -197,7 +268,10 @@ export class DeliveryEngine {
     this.metrics.inFlight.inc();
     try {
       const result = await this.#send(webhook, delivery);
-      if (result) this.#record(webhook, delivery, result);
+      if (result) {
+        this.#adapt(webhook.id, tryNumber, result);
+        this.#record(webhook, delivery, result);
+      }
       else this.#giveBack(delivery); // aborted at shutdown: no try happened, the delivery stays due
     } catch (error) {
       // A bug or a signing failure: give the delivery back; it will be claimed again.
@@ -215,8 +289,22 @@ export class DeliveryEngine {
     return this.sender.send(await prepareRequest(webhook, delivery.eventId, delivery.body, this.#counters.now()));
   }
 
+  /** AIMD: an overloaded receiver gets fewer tries at once, a healthy one more (up to the cap). */
+  #adapt(webhookId: Webhook['id'], tryNumber: number, result: AttemptResult): void {
+    const signal = result.verdict === 'delivered' ? 'success' : signalsOverload(result) ? 'overload' : 'neutral';
+    const limit = this.#counters.feedback(webhookId, tryNumber, signal);
+    if (limit !== null || !this.#gauged.has(webhookId)) {
+      this.#gauged.add(webhookId);
+      this.metrics.webhookInflightLimit.set({ webhook_id: webhookId }, limit ?? this.#counters.inflightLimit(webhookId));
+    }
+  }
+
   #record(webhook: Webhook, delivery: ClaimedDelivery, result: AttemptResult): void {
-    const next = nextStep(result.verdict, delivery.roundTries + 1, webhook.retry, this.#counters.now());
+    const next = nextStep(result.verdict, delivery.roundTries + 1, webhook.retry, {
+      nowMs: this.#counters.now(),
+      retryAfter: result.retryAfter,
+      random: this.options.random,
+    });
     const label = result.verdict === 'delivered' ? 'success' : 'failed';
     this.metrics.attempts.inc({ outcome: label });
     this.metrics.attemptDuration.observe(result.durationMs / 1000);
@@ -240,14 +328,17 @@ export class DeliveryEngine {
   }
 
   #afterRecorded(records: AttemptRecord[], summary: RecordSummary): void {
+    let isTurnOver = false;
     for (const r of records) {
       this.#counters.settle(r.webhookId);
       if (r.next.status === 'pending') this.#scheduleClaim(r.next.nextAttemptAt);
+      // Ordered by member: a final result lets that member's next delivery go; claim it now.
+      else isTurnOver ||= this.directory.get(r.webhookId)?.ordering === 'member';
     }
     // Auto-disabled webhooks stop at once here (others see the config revision move);
     // herald.* deliveries were queued unheld: claim them.
     if (summary.disabled.length > 0) this.directory.invalidate().catch((err) => this.log.error({ err }, 'could not reload webhooks after an auto-disable'));
-    if (summary.queued > 0) this.wake();
+    if (isTurnOver || summary.queued > 0) this.wake();
     this.#pump();
   }
 
@@ -260,6 +351,7 @@ export class DeliveryEngine {
   async stop(graceMs: number): Promise<void> {
     this.#isRunning = false;
     if (this.#claimTimer) clearTimeout(this.#claimTimer);
+    if (this.#pumpTimer) clearTimeout(this.#pumpTimer);
     await this.#leases.stop();
     await this.#claiming;
     const queued = [...this.#queues.values()].flat();

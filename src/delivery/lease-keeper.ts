@@ -13,7 +13,7 @@ export const HEARTBEAT_INTERVAL_MS = 2_000;
  */
 export const OWNER_STALE_MS = 8_000;
 
-export type LeaseStore = Pick<Store, 'renewLeases' | 'releaseLeases' | 'heartbeat' | 'signOff'>;
+export type LeaseStore = Pick<Store, 'renewLeases' | 'releaseLeases' | 'heartbeat' | 'signOff' | 'countLiveOwners'>;
 
 export interface LeaseKeeperOptions {
   owner: string;
@@ -40,6 +40,8 @@ export class LeaseKeeper {
     private readonly log: LeaseKeeperLog,
     /** Leases of a dead process were freed: there is work to claim. */
     private readonly onFreed: () => void,
+    /** After each beat: how many processes are alive (rate limits are shared among them). */
+    private readonly onLiveOwners: (count: number) => void = () => {},
   ) {}
 
   /** Registers this owner (before it holds anything), then keeps beating and renewing. */
@@ -78,6 +80,7 @@ export class LeaseKeeper {
         this.log.info({ freed }, 'freed the leases of a process that stopped answering; taking over its deliveries');
         this.onFreed();
       }
+      this.onLiveOwners(await this.store.countLiveOwners(this.options.ownerStaleMs ?? OWNER_STALE_MS));
     } catch (error) {
       if (isFirst) throw error;
       this.log.error({ err: error }, 'owner heartbeat failed');

@@ -3,6 +3,7 @@
 import type { DeliveryId } from '../domain/ids.ts';
 import type { AttemptRecord, RecordSummary, Store } from '../store/ports.ts';
 
+/** A group this size is written at once, without the pause. */
 const FULL_GROUP = 256;
 const GROUP_PAUSE_MS = 5;
 
@@ -22,13 +23,18 @@ export class Recorder {
     private readonly owner: string,
     private readonly log: RecorderLog,
     private readonly onRecorded: (records: AttemptRecord[], summary: RecordSummary) => void,
+    /**
+     * Written at once from this many records: the engine stops sending to a webhook whose
+     * unrecorded tries reach a cap, so a group must not wait for more records than that allows.
+     */
+    private readonly fullGroup = FULL_GROUP,
   ) {}
 
   add(record: AttemptRecord): void {
     this.#records.push(record);
     // Outcomes are written in groups: after a short pause, or at once when a group is full.
     // The receiver already has the event, so the pause costs no delivery latency.
-    this.#schedule(this.#records.length >= FULL_GROUP ? 0 : GROUP_PAUSE_MS);
+    this.#schedule(this.#records.length >= this.fullGroup ? 0 : GROUP_PAUSE_MS);
   }
 
   /** Give a delivery back without an attempt (its webhook was disabled meanwhile, or the try was aborted). */
@@ -62,7 +68,7 @@ export class Recorder {
   #flush(): Promise<void> {
     this.#flushing = this.#write().finally(() => {
       this.#flushing = null;
-      if (this.pendingCount > 0) this.#schedule(this.#records.length >= FULL_GROUP ? 0 : GROUP_PAUSE_MS);
+      if (this.pendingCount > 0) this.#schedule(this.#records.length >= this.fullGroup ? 0 : GROUP_PAUSE_MS);
     });
     return this.#flushing;
   }

@@ -18,19 +18,24 @@ export function standardSignature(secret: string, eventId: string, timestampSeco
   return `v1,${mac}`;
 }
 
+/** The secrets a signature-auth request is signed with now: the current one, and the previous one until it expires. */
+export function signingSecrets(auth: Extract<WebhookAuth, { type: 'signature' }>, nowMs: number): string[] {
+  return auth.previousSecret && (auth.previousSecretExpiresAt ?? 0) > nowMs ? [auth.secret, auth.previousSecret] : [auth.secret];
+}
+
+/** The `webhook-signature` header: one `v1,` signature per secret, space-separated. */
+export function signatureHeader(secrets: readonly string[], eventId: string, timestampSeconds: number, body: string): string {
+  return secrets.map((secret) => standardSignature(secret, eventId, timestampSeconds, body)).join(' ');
+}
+
 export async function authHeaders(auth: WebhookAuth, input: SignInput): Promise<Record<string, string>> {
   switch (auth.type) {
     case 'none':
       return {};
     case 'basic':
       return { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` };
-    case 'signature': {
-      const signatures = [standardSignature(auth.secret, input.eventId, input.timestampSeconds, input.body)];
-      if (auth.previousSecret && (auth.previousSecretExpiresAt ?? 0) > input.nowMs) {
-        signatures.push(standardSignature(auth.previousSecret, input.eventId, input.timestampSeconds, input.body));
-      }
-      return { 'webhook-signature': signatures.join(' ') };
-    }
+    case 'signature':
+      return { 'webhook-signature': signatureHeader(signingSecrets(auth, input.nowMs), input.eventId, input.timestampSeconds, input.body) };
     case 'jwt':
       return { authorization: `Bearer ${await jwtFor(auth.secret, input)}` };
   }

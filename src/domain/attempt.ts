@@ -47,13 +47,23 @@ export interface AttemptResult extends Classification {
   responseBody: string | null;
   startedAt: number;
   durationMs: number;
+  /** The Retry-After header of a 429 or 503 answer, as sent (parseRetryAfter reads it); else null. */
+  retryAfter: string | null;
 }
 
 /** A try as the store gives it back (verdict and cause are not stored; the outcome is). */
-export type RecordedAttempt = Omit<AttemptResult, 'verdict' | 'cause'> & {
+export type RecordedAttempt = Omit<AttemptResult, 'verdict' | 'cause' | 'retryAfter'> & {
   /** 1, 2, … across every round of its delivery. */
   attempt: number;
 };
+
+/** Status codes that say "slow down": they carry Retry-After and cut the in-flight limit. */
+export const OVERLOAD_STATUSES: ReadonlySet<number> = new Set([429, 503]);
+
+/** Back-pressure (API.md §9): did this try say the receiver is overloaded (429, 503, timeout)? */
+export function signalsOverload(result: Pick<AttemptResult, 'outcome' | 'statusCode'>): boolean {
+  return result.outcome === 'timeout' || (result.statusCode !== null && OVERLOAD_STATUSES.has(result.statusCode));
+}
 
 /** Status codes that say "never send this again": the delivery ends failed at once. */
 const PERMANENT_STATUSES = new Set([410]);

@@ -11,19 +11,39 @@ export type WebhookAuth =
   | { type: 'basic'; username: string; password: string }
   | { type: 'signature'; secret: string; previousSecret?: string; previousSecretExpiresAt?: number };
 
+/** API.md §9: fixed waits delay_seconds; exponential doubles it per retry, capped, with jitter. */
+export const BACKOFFS = ['fixed', 'exponential'] as const;
+export type Backoff = (typeof BACKOFFS)[number];
+
 export interface RetryPolicy {
   attempts: number;
   delaySeconds: number;
   timeoutSeconds: number;
+  backoff: Backoff;
+  /** The longest exponential wait (before jitter). */
+  maxDelaySeconds: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = Object.freeze({ attempts: 3, delaySeconds: 30, timeoutSeconds: 15 });
+/** API.md §10: none, or one delivery per member in flight to this webhook, in acceptance order. */
+export type Ordering = 'none' | 'member';
+
+export const DEFAULT_RETRY: RetryPolicy = Object.freeze({
+  attempts: 3,
+  delaySeconds: 30,
+  timeoutSeconds: 15,
+  backoff: 'fixed' as Backoff,
+  maxDelaySeconds: 3600,
+});
 
 export const RETRY_LIMITS = Object.freeze({
   attempts: { min: 0, max: 10 },
   delaySeconds: { min: 0, max: 86_400 },
   timeoutSeconds: { min: 1, max: 120 },
+  maxDelaySeconds: { min: 1, max: 86_400 },
 });
+
+/** API.md §9: optional per-webhook cap on tries started per second (null: none). */
+export const RATE_LIMIT_PER_SECOND = Object.freeze({ min: 1, max: 10_000 });
 
 /** How long the previous signature secret keeps signing after a rotation. */
 export const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
@@ -39,7 +59,13 @@ export interface Webhook {
   eventTypes: string[];
   filter: Record<string, unknown> | null;
   retry: RetryPolicy;
+  /** At most this many tries start per second, summed over every process; null: no limit. */
+  rateLimitPerSecond: number | null;
   headers: Record<string, string>;
+  /** API.md §10: per-member ordering. */
+  ordering: Ordering;
+  /** API.md §10: event types (some of eventTypes) whose newer event supersedes older pending deliveries. */
+  supersede: string[];
   /** API.md §9: disable after this many failures in a row (null: never). */
   autoDisable: AutoDisablePolicy | null;
   createdAt: number;

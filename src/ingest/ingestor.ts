@@ -70,12 +70,16 @@ export class Ingestor {
       .subscribers(tenant, item.eventType)
       .filter((s) => s.matches(envelope))
       .map((s) => {
-        const isLocal = this.local?.tryReserve(s.webhook.id) ?? false;
+        // An ordered delivery of a member waits its turn: only the store's claim may start it.
+        const isOrdered = s.webhook.ordering === 'member' && item.userId !== null;
+        const isLocal = !isOrdered && (this.local?.tryReserve(s.webhook.id) ?? false);
         return {
           id: newDeliveryId(now),
           webhookId: s.webhook.id,
           leaseOwner: isLocal ? this.local!.owner : null,
           leaseUntil: isLocal ? now + this.local!.leaseMs : null,
+          supersedes: s.webhook.supersede.includes(item.eventType),
+          ordered: isOrdered,
         };
       });
     return {

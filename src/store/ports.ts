@@ -5,7 +5,7 @@ import type { AutoDisablePolicy, WebhookHealth } from '../domain/health.ts';
 import type { ApiKeyId, DeliveryId, TenantId, WebhookId } from '../domain/ids.ts';
 import type { Scope } from '../domain/scopes.ts';
 import type { NextStep } from '../domain/retry.ts';
-import type { AuthType, RetryPolicy, WebhookStats } from '../domain/webhook.ts';
+import type { AuthType, Ordering, RetryPolicy, WebhookStats } from '../domain/webhook.ts';
 
 /** A webhook as stored: secrets sealed (see SecretBox), everything else plain. */
 export interface WebhookRow {
@@ -23,7 +23,10 @@ export interface WebhookRow {
   eventTypes: string[];
   filter: Record<string, unknown> | null;
   retry: RetryPolicy;
+  rateLimitPerSecond: number | null;
   headers: Record<string, string>;
+  ordering: Ordering;
+  supersede: string[];
   autoDisable: AutoDisablePolicy | null;
   createdAt: number;
   updatedAt: number;
@@ -38,7 +41,10 @@ export interface WebhookQuery {
   limit: number;
 }
 
-/** API.md §7 and §9: `cancelled` and `superseded` (§10) are final, like success and failed. */
+/**
+ * API.md §7 and §9: `cancelled` and `superseded` (§10) are final, like success and failed, but never
+ * counted in the stats. superseded: ended by a newer event of the same type and member.
+ */
 export type DeliveryStatus = 'pending' | 'success' | 'failed' | 'cancelled' | 'superseded';
 
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'success', 'failed', 'cancelled', 'superseded'];
@@ -62,6 +68,10 @@ export interface NewDelivery {
   /** Set when the accepting process delivers it itself (no claim round-trip). */
   leaseOwner: string | null;
   leaseUntil: number | null;
+  /** The webhook lists the event's type in `supersede`: older pending ones of the member end superseded. */
+  supersedes: boolean;
+  /** The webhook orders by member and the event has a user_id (API.md §10). */
+  ordered?: boolean;
 }
 
 export type IngestResult =
@@ -84,6 +94,7 @@ export interface DeliveryRow {
   webhookName: string;
   eventId: string;
   eventType: string;
+  userId: string | null;
   status: DeliveryStatus;
   statusCode: number | null;
   error: string | null;
@@ -99,8 +110,25 @@ export interface DeliveryQuery {
   status?: DeliveryStatus;
   eventType?: string;
   eventId?: string;
+  userId?: string;
   beforeId?: string;
   limit: number;
+}
+
+export interface EventQuery {
+  userId?: string;
+  eventType?: string;
+  createdFrom?: number;
+  createdTo?: number;
+  /** Continue after this (created_at, event_id), newest first. */
+  before?: { createdAt: number; eventId: string };
+  limit: number;
+}
+
+/** What erasing a member removed. */
+export interface ErasedMember {
+  events: number;
+  deliveries: number;
 }
 
 /** A delivery held under this process's lease, ready to send. */
@@ -120,8 +148,12 @@ export interface ClaimRequest {
   owner: string;
   nowMs: number;
   leaseUntil: number;
-  /** How many due deliveries to take at most, per webhook. */
-  limits: Array<{ webhookId: WebhookId; limit: number }>;
+  /**
+   * How many due deliveries to take at most, per webhook. `ordered` (webhook ordering "member"):
+   * of each member's pending deliveries only the oldest may be taken, and only when none of that
+   * member's is in flight (API.md §10); the store decides this in the claim itself.
+   */
+  limits: Array<{ webhookId: WebhookId; limit: number; ordered?: boolean }>;
 }
 
 /** One attempt to write: its number, its result, and what it does to its delivery. */
@@ -132,6 +164,14 @@ export interface AttemptRecord {
   attempt: number;
   result: AttemptResult;
   next: NextStep;
+}
+
+/** What one retention batch deleted; `scanned` events were picked (fewer than asked: the last batch). */
+export interface PurgeCounts {
+  events: number;
+  deliveries: number;
+  attempts: number;
+  scanned: number;
 }
 
 export interface HeartbeatTiming {
@@ -237,6 +277,15 @@ export interface Store {
   /** Stores events (each names its tenant) and their deliveries in one durable transaction; idempotent on (tenant, eventId). */
   ingest(events: NewEvent[]): Promise<IngestResult[]>;
   getEvent(tenant: TenantId, eventId: string): Promise<EventRow | undefined>;
+  /** Newest first (created_at, then event_id, descending); only the tenant's events. */
+  listEvents(tenant: TenantId, query: EventQuery): Promise<EventRow[]>;
+  /**
+   * API.md §10 erasure, within the tenant: the member's pending deliveries are cancelled (so no
+   * result in flight can bring them back), then every event of the member in the tenant with its
+   * deliveries and attempts is deleted. Stats stay. SQLite also checkpoints the WAL so the bytes
+   * leave the files. The same user_id in another tenant is another member and is left alone.
+   */
+  eraseMember(tenant: TenantId, userId: string): Promise<ErasedMember>;
   deliveriesOfEvent(tenant: TenantId, eventId: string): Promise<DeliveryRow[]>;
 
   listDeliveries(tenant: TenantId, query: DeliveryQuery): Promise<DeliveryRow[]>;
@@ -287,8 +336,18 @@ export interface Store {
    * (SQLite is one process: nothing to do; a restart drops every lease.)
    */
   heartbeat(owner: string, timing: HeartbeatTiming): Promise<number>;
+  /** Processes alive now (PostgreSQL: lease owners that beat within staleAfterMs; SQLite: 1). */
+  countLiveOwners(staleAfterMs: number): Promise<number>;
   /** This owner stops for good (graceful stop): forget its heartbeat. */
   signOff(owner: string): Promise<void>;
+  /**
+   * Retention: one batch of at most `limit` events accepted before `beforeMs` whose deliveries
+   * are all final, deleted with their deliveries and attempts, in one short transaction. Null
+   * when another process is purging now (PostgreSQL: one at a time).
+   */
+  purgeExpired(beforeMs: number, limit: number): Promise<PurgeCounts | null>;
+  /** After purging: hand freed pages back (SQLite incremental vacuum); PostgreSQL: autovacuum does it. */
+  reclaimSpace(): Promise<void>;
   /** Pending deliveries (metrics). */
   countPending(): Promise<number>;
 }

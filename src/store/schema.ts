@@ -25,9 +25,15 @@ export interface WebhooksTable {
   retry_attempts: number;
   retry_delay_seconds: number;
   retry_timeout_seconds: number;
+  retry_backoff: string;
+  retry_max_delay_seconds: number;
+  rate_limit_per_second: number | null;
   auto_disable_after_failures: number | null;
   auto_disable_after_hours: number | null;
   headers: string;
+  ordering: string;
+  /** JSON array of event types. */
+  supersede: string;
   created_at: number;
   updated_at: number;
   deleted_at: number | null;
@@ -69,6 +75,8 @@ export interface DeliveriesTable {
   event_id: string;
   webhook_id: string;
   event_type: string;
+  /** The member of the event (API.md §10). */
+  user_id: string | null;
   status: string;
   attempts: number;
   round_tries: number;

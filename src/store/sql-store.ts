@@ -1,6 +1,6 @@
 // The Store port over Kysely. Queries live in ./sql/*; what differs per database (claiming,
 // errors, transactions) comes in through SqlDialect from the sqlite/ and postgres/ adapters.
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely, QueryResult } from 'kysely';
 import type { DeliveryId, TenantId } from '../domain/ids.ts';
 import type { WebhookStats } from '../domain/webhook.ts';
 import type { WebhookHealth } from '../domain/health.ts';
@@ -16,6 +16,8 @@ import {
   type ClaimRequest,
   type ClaimedDelivery,
   type DeliveryQuery,
+  type ErasedMember,
+  type EventQuery,
   type HeartbeatTiming,
   type NewEvent,
   type RecordSummary,
@@ -30,15 +32,28 @@ import * as events from './sql/events.ts';
 import * as deliveries from './sql/deliveries.ts';
 import * as attempts from './sql/attempts.ts';
 import * as leases from './sql/leases.ts';
+import { oneByOne } from './sql/batch.ts';
 import * as access from './sql/access.ts';
 import * as health from './sql/health.ts';
 import { emitHerald } from './sql/herald.ts';
 import { recover } from './sql/recover.ts';
+import { purgeBatch } from './sql/retention.ts';
 
 export interface SqlDialect {
   readonly kind: 'sqlite' | 'postgres';
   /** Stat shard this process writes to. */
   readonly shard: number;
+  /** The deliveries column that orders them by acceptance (API.md §10). */
+  readonly seqColumn: 'rowid' | 'seq';
+  /** Several processes write (PostgreSQL): lock delivery rows before recording attempts on them. */
+  readonly locksRows: boolean;
+  /**
+   * Several processes (PostgreSQL): at the start of an ingest transaction, serialise the ingests of
+   * the same (webhook, member) of ordered webhooks, so that acceptance sequence = commit order.
+   */
+  lockMembers?(trx: Kysely<Database>, keys: string[]): Promise<void>;
+  /** After an erasure committed (SQLite: checkpoint so the deleted bytes leave the WAL file). */
+  afterErase?(db: Kysely<Database>): Promise<void>;
   isUniqueViolation(error: unknown): boolean;
   claimDue(db: Kysely<Database>, request: ClaimRequest): Promise<ClaimedDelivery[]>;
   /**
@@ -47,12 +62,22 @@ export interface SqlDialect {
    * means a re-send. Ingestion never uses it.
    */
   relaxedTransaction<T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Runs statements in order inside trx's transaction, in one round trip where the driver can
+   * (SQLite: one message to the database thread); the first error rejects. Absent: one by one.
+   */
+  executeBatch?(trx: Kysely<Database>, queries: readonly CompiledQuery[]): Promise<QueryResult<unknown>[]>;
   /** Runs inside every transaction that changed a webhook (PostgreSQL: NOTIFY other processes). */
   onConfigWritten?(trx: Kysely<Database>): Promise<void>;
+  /** PostgreSQL: take the retention lock for this transaction; false when another process holds it. */
+  lockRetention?(trx: Kysely<Database>): Promise<boolean>;
+  /** SQLite: return free pages to the file system after a purge. */
+  reclaimSpace?(db: Kysely<Database>): Promise<void>;
   /** Several processes (PostgreSQL): the owner registry behind Store.heartbeat and signOff. */
   owners?: {
     heartbeat(db: Kysely<Database>, owner: string, timing: HeartbeatTiming): Promise<number>;
     signOff(db: Kysely<Database>, owner: string): Promise<void>;
+    countLive(db: Kysely<Database>, staleAfterMs: number): Promise<number>;
   };
   close(): Promise<void>;
 }
@@ -62,6 +87,11 @@ export class SqlStore implements Store {
     protected readonly db: Kysely<Database>,
     protected readonly dialect: SqlDialect,
   ) {}
+
+  /** Runs statements in order in trx, in one go where the dialect can. */
+  readonly #batch = async (trx: Kysely<Database>, queries: readonly CompiledQuery[]): Promise<QueryResult<unknown>[]> => {
+    return this.dialect.executeBatch ? this.dialect.executeBatch(trx, queries) : oneByOne(trx, queries);
+  };
 
   get kind() {
     return this.dialect.kind;
@@ -199,7 +229,24 @@ export class SqlStore implements Store {
   }
 
   ingest(batch: NewEvent[]) {
-    return this.db.transaction().execute((trx) => events.ingest(trx, batch));
+    return this.db.transaction().execute(async (trx) => {
+      if (this.dialect.lockMembers) {
+        const keys = new Set<string>();
+        for (const e of batch) for (const d of e.deliveries) if (d.ordered && e.userId !== null) keys.add(JSON.stringify([d.webhookId, e.userId]));
+        if (keys.size > 0) await this.dialect.lockMembers(trx, [...keys].sort());
+      }
+      return events.ingest(trx, batch, this.dialect.seqColumn, this.#batch);
+    });
+  }
+
+  listEvents(tenant: TenantId, query: EventQuery) {
+    return events.listEvents(this.db, tenant, query);
+  }
+
+  async eraseMember(tenant: TenantId, userId: string): Promise<ErasedMember> {
+    const erased = await this.db.transaction().execute((trx) => events.eraseMember(trx, tenant, userId));
+    await this.dialect.afterErase?.(this.db);
+    return erased;
   }
 
   async getEvent(tenant: TenantId, eventId: string) {
@@ -322,7 +369,7 @@ export class SqlStore implements Store {
 
   recordAttempts(owner: string, records: AttemptRecord[]): Promise<RecordSummary> {
     return this.dialect.relaxedTransaction(this.db, async (trx) => {
-      const finished = await attempts.recordAttempts(trx, owner, this.dialect.shard, records);
+      const finished = await attempts.recordAttempts(trx, owner, this.dialect.shard, records, this.dialect.locksRows, this.#batch);
       const nowMs = Date.now();
       return this.#afterHealth(trx, await health.applyFinishedDeliveries(trx, this.dialect.kind, finished, nowMs), nowMs);
     });
@@ -340,8 +387,23 @@ export class SqlStore implements Store {
     return (await this.dialect.owners?.heartbeat(this.db, owner, timing)) ?? 0;
   }
 
+  async countLiveOwners(staleAfterMs: number): Promise<number> {
+    return (await this.dialect.owners?.countLive(this.db, staleAfterMs)) ?? 1;
+  }
+
   async signOff(owner: string): Promise<void> {
     await this.dialect.owners?.signOff(this.db, owner);
+  }
+
+  purgeExpired(beforeMs: number, limit: number) {
+    return this.dialect.relaxedTransaction(this.db, async (trx) => {
+      if (this.dialect.lockRetention && !(await this.dialect.lockRetention(trx))) return null;
+      return purgeBatch(trx, beforeMs, limit);
+    });
+  }
+
+  async reclaimSpace(): Promise<void> {
+    await this.dialect.reclaimSpace?.(this.db);
   }
 
   countPending(): Promise<number> {

@@ -274,6 +274,45 @@ describe('two tenants never see each other', () => {
     assert.equal((await h.api('GET', `/v1/deliveries/${deliveryA}`, undefined, { 'herald-tenant': 'iso-a' })).status, 200);
     assert.equal(ra.requests.length, 1, 'no test send or retry reached A from B');
   });
+
+  it('GET /v1/events lists only the tenant\'s events; erasing member X in B leaves A\'s member X untouched (§8 and §10)', async () => {
+    const member = 'member-x@example.com';
+    const sent = async (key: string, rewardId: string) => {
+      const r = await as(key, 'POST', '/v1/events', rewardEvent(rewardId, { user_id: member }));
+      assert.equal(r.status, 202, r.text);
+      return r.body.event_id as string;
+    };
+    const a1 = await sent(keys.a.ingest, 'MX-A1');
+    const a2 = await sent(keys.a.ingest, 'MX-A2');
+    const b1 = await sent(keys.b.ingest, 'MX-B1');
+    const listed = async (key: string, query = `?user_id=${encodeURIComponent(member)}`) => {
+      const r = await as(key, 'GET', `/v1/events${query}`);
+      assert.equal(r.status, 200, r.text);
+      return r.body.data.map((e: { event_id: string }) => e.event_id).sort();
+    };
+    assert.deepEqual(await listed(keys.a.manage), [a1, a2].sort());
+    assert.deepEqual(await listed(keys.b.manage), [b1]);
+    assert.ok(!(await listed(keys.b.manage, '')).some((id: string) => id === a1 || id === a2), 'B\'s unfiltered list has none of A\'s');
+    assert.deepEqual(await listed(keys.b.manage, `?user_id=${encodeURIComponent(member)}&event_type=reward.awarded`), [b1]);
+
+    const erased = await as(keys.b.manage, 'DELETE', `/v1/members/${encodeURIComponent(member)}`);
+    assert.equal(erased.status, 200, erased.text);
+    assert.equal(erased.body.events, 1);
+    assert.deepEqual(await listed(keys.b.manage), []);
+    assertError(await as(keys.b.manage, 'GET', `/v1/events/${b1}`), 404, 'not_found');
+    // A's member X is another member: every event and delivery is still there.
+    assert.deepEqual(await listed(keys.a.manage), [a1, a2].sort());
+    assert.equal((await as(keys.a.manage, 'GET', `/v1/events/${a1}`)).status, 200);
+    const deliveriesA = await as(keys.a.manage, 'GET', `/v1/deliveries?user_id=${encodeURIComponent(member)}`);
+    assert.equal(deliveriesA.body.data.length, 2, deliveriesA.text);
+    // Ingest keys may not list or erase; read keys may list but not erase.
+    assertError(await as(keys.a.ingest, 'GET', '/v1/events'), 403, 'forbidden');
+    assertError(await as(keys.a.ingest, 'DELETE', `/v1/members/${encodeURIComponent(member)}`), 403, 'forbidden');
+    const read = (await createKey(['read'], 'iso-a')).key;
+    assert.equal((await as(read, 'GET', '/v1/events')).status, 200);
+    assertError(await as(read, 'DELETE', `/v1/members/${encodeURIComponent(member)}`), 403, 'forbidden');
+    assert.deepEqual(await listed(keys.a.manage), [a1, a2].sort(), 'the refused erasures changed nothing');
+  });
 });
 
 describe('HERALD_RATE_LIMIT counts per key', () => {

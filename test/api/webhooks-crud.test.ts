@@ -44,7 +44,8 @@ describe('POST /v1/webhooks', () => {
     assert.deepEqual(webhook.auth, { type: 'signature', secret_hint: '…LaSw' });
     assert.deepEqual(webhook.event_types, ['reward.awarded', 'badge.awarded']);
     assert.deepEqual(webhook.filter, body.filter);
-    assert.deepEqual(webhook.retry, body.retry);
+    assert.deepEqual(webhook.retry, { ...body.retry, backoff: 'fixed', max_delay_seconds: 3600 });
+    assert.equal(webhook.rate_limit_per_second, null);
     assert.deepEqual(webhook.headers, { 'X-Source': 'loyalty' });
     assert.equal(webhook.status, 'active');
     assert.match(webhook.created_at, ISO_UTC);
@@ -62,7 +63,8 @@ describe('POST /v1/webhooks', () => {
     assert.equal(webhook.auth.type, 'none');
     assert.equal(webhook.auth.secret, undefined);
     assert.equal(webhook.auth.secret_hint, undefined);
-    assert.deepEqual(webhook.retry, { attempts: 3, delay_seconds: 30, timeout_seconds: 15 });
+    assert.deepEqual(webhook.retry, { attempts: 3, delay_seconds: 30, timeout_seconds: 15, backoff: 'fixed', max_delay_seconds: 3600 });
+    assert.equal(webhook.rate_limit_per_second, null, 'no rate limit by default');
   });
 
   it('created disabled, a webhook is inactive', async () => {
@@ -139,6 +141,17 @@ describe('PATCH /v1/webhooks/{id}', () => {
     assert.equal((await h.api('GET', `/v1/webhooks/${webhook.id}`)).body.enabled, true);
   });
 
+  it('keeps backoff, max delay and rate limit; a patch changes one retry field and clears the rate limit with null', async () => {
+    const webhook = await create(webhookBody(URL_A, { retry: { backoff: 'exponential', delay_seconds: 2, max_delay_seconds: 60 }, rate_limit_per_second: 25 }));
+    assert.deepEqual([webhook.retry.backoff, webhook.retry.max_delay_seconds, webhook.rate_limit_per_second], ['exponential', 60, 25]);
+    const read = (await h.api('GET', `/v1/webhooks/${webhook.id}`)).body;
+    assert.deepEqual([read.retry.backoff, read.retry.max_delay_seconds, read.rate_limit_per_second], ['exponential', 60, 25]);
+    const kept = (await h.api('PATCH', `/v1/webhooks/${webhook.id}`, { retry: { max_delay_seconds: 120 } })).body;
+    assert.deepEqual([kept.retry.backoff, kept.retry.delay_seconds, kept.retry.max_delay_seconds, kept.rate_limit_per_second], ['exponential', 2, 120, 25]);
+    const cleared = (await h.api('PATCH', `/v1/webhooks/${webhook.id}`, { rate_limit_per_second: null, retry: { backoff: 'fixed' } })).body;
+    assert.deepEqual([cleared.retry.backoff, cleared.rate_limit_per_second], ['fixed', null]);
+  });
+
   it('replaces top-level fields, merges retry field by field, and replaces auth whole', async () => {
     const webhook = await create(
       webhookBody(URL_A, {
@@ -158,7 +171,7 @@ describe('PATCH /v1/webhooks/{id}', () => {
     });
     assert.equal(response.status, 200, response.text);
     const patched = response.body;
-    assert.deepEqual(patched.retry, { attempts: 1, delay_seconds: 10, timeout_seconds: 20 });
+    assert.deepEqual(patched.retry, { attempts: 1, delay_seconds: 10, timeout_seconds: 20, backoff: 'fixed', max_delay_seconds: 3600 });
     assert.deepEqual(patched.headers, { 'X-Three': '3' });
     assert.deepEqual(patched.event_types, ['user.created']);
     assert.equal(patched.url, 'https://other.example.com/in');

@@ -59,6 +59,15 @@ const BAD_CREATES: Array<[string, Record<string, unknown>, string]> = [
   ['retry.delay_seconds 86401', { retry: { delay_seconds: 86401 } }, 'retry.delay_seconds'],
   ['retry.timeout_seconds 0', { retry: { timeout_seconds: 0 } }, 'retry.timeout_seconds'],
   ['retry.timeout_seconds 121', { retry: { timeout_seconds: 121 } }, 'retry.timeout_seconds'],
+  ['retry.backoff unknown', { retry: { backoff: 'linear' } }, 'retry.backoff'],
+  ['retry.backoff not a string', { retry: { backoff: 2 } }, 'retry.backoff'],
+  ['retry.max_delay_seconds 0', { retry: { max_delay_seconds: 0 } }, 'retry.max_delay_seconds'],
+  ['retry.max_delay_seconds 86401', { retry: { max_delay_seconds: 86401 } }, 'retry.max_delay_seconds'],
+  ['retry.max_delay_seconds 1.5', { retry: { max_delay_seconds: 1.5 } }, 'retry.max_delay_seconds'],
+  ['rate_limit_per_second 0', { rate_limit_per_second: 0 }, 'rate_limit_per_second'],
+  ['rate_limit_per_second 10001', { rate_limit_per_second: 10001 }, 'rate_limit_per_second'],
+  ['rate_limit_per_second 2.5', { rate_limit_per_second: 2.5 }, 'rate_limit_per_second'],
+  ['rate_limit_per_second "5"', { rate_limit_per_second: '5' }, 'rate_limit_per_second'],
   ['headers Host', { headers: { Host: 'evil.example.com' } }, 'headers.Host'],
   ['headers content-type', { headers: { 'content-type': 'text/plain' } }, 'headers.content-type'],
   ['headers Content-Length', { headers: { 'Content-Length': '1' } }, 'headers.Content-Length'],
@@ -112,6 +121,11 @@ describe('POST /v1/webhooks boundary values', () => {
       { name: 'y' },
       { retry: { attempts: 0, delay_seconds: 0, timeout_seconds: 1 } },
       { retry: { attempts: 10, delay_seconds: 86400, timeout_seconds: 120 } },
+      { retry: { backoff: 'exponential', max_delay_seconds: 1 } },
+      { retry: { backoff: 'fixed', max_delay_seconds: 86400 } },
+      { rate_limit_per_second: 1 },
+      { rate_limit_per_second: 10000 },
+      { rate_limit_per_second: null },
       { url: 'http://crm.example.com:8443/in?x=1' },
       { event_types: ['user.created', 'user.updated', 'badge.awarded', 'reward.awarded', 'reward.expired', 'reward.low_coupon_alert', 'journey.in_progress', 'journey.completed', 'journey.abandoned', 'point_balance.user_updated', 'point_balance.group_updated'] },
       { headers: { 'X-Source': 'loyalty', 'X-Tenant': 'acme' } },
@@ -124,7 +138,7 @@ describe('POST /v1/webhooks boundary values', () => {
       assert.equal(response.status, 201, `${JSON.stringify(override)}: ${response.text}`);
       for (const [key, value] of Object.entries(override)) {
         if (key === 'auth') assert.equal(response.body.auth.type, (value as { type: string }).type);
-        else if (key === 'retry') assert.deepEqual(response.body.retry, value);
+        else if (key === 'retry') for (const [k, v] of Object.entries(value as object)) assert.deepEqual(response.body.retry[k], v, `retry.${k}`);
         else assert.deepEqual(response.body[key], value);
       }
     }
@@ -143,6 +157,9 @@ describe('PATCH /v1/webhooks/{id} with bad fields', () => {
     [{ retry: { attempts: 11 } }, 'retry.attempts'],
     [{ retry: { delay_seconds: 86401 } }, 'retry.delay_seconds'],
     [{ retry: { timeout_seconds: 121 } }, 'retry.timeout_seconds'],
+    [{ retry: { backoff: 'random' } }, 'retry.backoff'],
+    [{ retry: { max_delay_seconds: 0 } }, 'retry.max_delay_seconds'],
+    [{ rate_limit_per_second: 0 }, 'rate_limit_per_second'],
     [{ headers: { Host: 'x' } }, 'headers.Host'],
     [{ auth: { type: 'basic', username: 'u' } }, 'auth.password'],
     // API.md: "auth is replaced whole", and a jwt auth needs its secret.

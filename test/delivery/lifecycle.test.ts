@@ -97,7 +97,7 @@ describe('webhook lifecycle during pending retries', () => {
     const accepted = await sendEvent(h, { event_type: 'user.created', data: {} });
     await eventually(async () => (await deliveriesOf(h, accepted.event_id))[0]?.attempts >= 1, 10_000, 'a first try');
     const patched = await h.api('PATCH', `/v1/webhooks/${webhook.id}`, { retry: { attempts: 1 } });
-    assert.deepEqual(patched.body.retry, { attempts: 1, delay_seconds: 1, timeout_seconds: 15 }, 'retry merges field by field');
+    assert.deepEqual(patched.body.retry, { attempts: 1, delay_seconds: 1, timeout_seconds: 15, backoff: 'fixed', max_delay_seconds: 3600 }, 'retry merges field by field');
     const [done] = await eventually(async () => {
       const rows = await deliveriesOf(h, accepted.event_id);
       return rows[0].status === 'failed' && rows;

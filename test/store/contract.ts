@@ -29,7 +29,10 @@ export function webhookRow(overrides: Partial<WebhookRow> = {}): WebhookRow {
     eventTypes: ['reward.awarded'],
     filter: null,
     retry: { ...DEFAULT_RETRY },
+    rateLimitPerSecond: null,
     headers: {},
+    ordering: 'none',
+    supersede: [],
     autoDisable: null,
     createdAt: now,
     updatedAt: now,
@@ -58,6 +61,7 @@ export function newEvent(webhookIds: string[], overrides: Partial<NewEvent> = {}
       webhookId: webhookId as WebhookRow['id'],
       leaseOwner: lease?.owner ?? null,
       leaseUntil: lease?.until ?? null,
+      supersedes: false,
     })),
     ...overrides,
   };
@@ -76,8 +80,10 @@ function attempt(deliveryId: DeliveryId, webhookId: string, n: number, next: Att
       statusCode,
       error: isSuccess ? null : `HTTP ${statusCode}`,
       responseBody: 'ok',
-      startedAt: Date.now(),
+      // Ended now, as a real try (a fixed "ended 5 ms from now" raced the auto-disable check).
+      startedAt: Date.now() - 5,
       durationMs: 5,
+      retryAfter: null,
     },
     next,
   };
@@ -262,6 +268,42 @@ export function storeContract(adapter: string, open: () => Promise<OpenedForTest
       assert.deepEqual([again.attempts, again.roundTries], [1, 0]);
     });
 
+    it('purges old events whose deliveries are all final, with their deliveries and attempts, in batches; keeps pending ones and stats', async () => {
+      const w = webhookRow();
+      const w2 = webhookRow();
+      await store.insertWebhook(T, w);
+      await store.insertWebhook(T, w2);
+      const old = Date.now() - 60_000;
+      const finished = [1, 2, 3, 4, 5].map(() => newEvent([w.id], { createdAt: old }));
+      const halfPending = newEvent([w.id, w2.id], { createdAt: old });
+      const fresh = newEvent([w.id]);
+      await store.ingest([...finished, halfPending, fresh]);
+      const claimed = await claimAll('o', [w.id]);
+      assert.equal(claimed.length, 7);
+      await store.recordAttempts('o', claimed.map((d) => attempt(d.id, w.id, 1, { status: 'success' })));
+      const before = (await store.webhookStats(T, [w.id])).get(w.id)!;
+      assert.equal(before.succeeded, 7);
+      const cutoff = Date.now() - 30_000;
+
+      const first = await store.purgeExpired(cutoff, 2);
+      assert.deepEqual(first, { events: 2, deliveries: 2, attempts: 2, scanned: 2 }, 'one batch deletes at most the limit');
+      const rest = await store.purgeExpired(cutoff, 100);
+      assert.deepEqual(rest, { events: 3, deliveries: 3, attempts: 3, scanned: 3 }, 'the event with a pending delivery is not picked');
+      assert.deepEqual(await store.purgeExpired(cutoff, 100), { events: 0, deliveries: 0, attempts: 0, scanned: 0 });
+      await store.reclaimSpace();
+
+      for (const e of finished) assert.equal(await store.getEvent(T, e.eventId), undefined, 'old finished event gone');
+      const gone = claimed.find((d) => d.eventId === finished[0].eventId)!;
+      assert.equal(await store.getDelivery(T, gone.id), undefined, 'its delivery gone');
+      assert.deepEqual(await store.listAttempts(T, gone.id), [], 'its attempts gone');
+      assert.ok(await store.getEvent(T, halfPending.eventId), 'an event with a pending delivery is kept');
+      assert.equal((await store.deliveriesOfEvent(T, halfPending.eventId)).length, 2, 'with all its deliveries, final or not');
+      assert.ok(await store.getEvent(T, fresh.eventId), 'a recent event is kept');
+      const after = (await store.webhookStats(T, [w.id])).get(w.id)!;
+      assert.deepEqual(after, before, 'stats are kept');
+      assert.equal(await store.countPending(), 1);
+    });
+
     it('fails pending deliveries of a deleted webhook', async () => {
       const w = webhookRow();
       await store.insertWebhook(T, w);
@@ -356,6 +398,180 @@ export function storeContract(adapter: string, open: () => Promise<OpenedForTest
       assert.equal(page2.length, 2);
     });
 
+
+    // ---- API.md §10: member-aware delivery ----
+
+    const claimOrdered = (owner: string, webhookId: string, limit = 100, now = Date.now()) =>
+      store.claimDue({ owner, nowMs: now, leaseUntil: now + 60_000, limits: [{ webhookId: webhookId as WebhookRow['id'], limit, ordered: true }] });
+    const done = (d: { id: DeliveryId; webhookId: string }, n = 1) => attempt(d.id, d.webhookId, n, { status: 'success' });
+
+    it('ordered by member: only the oldest pending delivery of each member is claimable, and only when none is in flight', async () => {
+      const w = webhookRow({ ordering: 'member' });
+      await store.insertWebhook(T, w);
+      // One batch in request order: a1 a2 b1 a3 (event ids deliberately sort the other way).
+      const ids = ['ffffffff-0000-4000-8000-000000000001', 'eeeeeeee-0000-4000-8000-000000000002', 'dddddddd-0000-4000-8000-000000000003', 'cccccccc-0000-4000-8000-000000000004'];
+      const users = ['a', 'a', 'b', 'a'];
+      const ordered = (e: NewEvent) => ({ ...e, deliveries: e.deliveries.map((d) => ({ ...d, ordered: e.userId !== null })) });
+      const batch = ids.map((eventId, i) => ordered(newEvent([w.id], { eventId, userId: users[i] })));
+      const anon = newEvent([w.id]);
+      await store.ingest([...batch, anon]);
+      const event = (id: string) => batch.findIndex((e) => e.deliveries[0].id === id);
+      let claimed = await claimOrdered('p1', w.id);
+      assert.deepEqual(claimed.map((c) => c.eventId).sort(), [batch[0].eventId, batch[2].eventId, anon.eventId].sort());
+      assert.deepEqual(await claimOrdered('p2', w.id), [], 'nothing while each member has one in flight');
+      await store.recordAttempts('p1', claimed.filter((c) => event(c.id) !== 0).map((c) => done(c)));
+      // a1 fails for now (a retry later): it stays the oldest, a2 must wait for it.
+      const a1 = claimed.find((c) => event(c.id) === 0)!;
+      await store.recordAttempts('p1', [attempt(a1.id, w.id, 1, { status: 'pending', nextAttemptAt: Date.now() + 60_000 }, 500)]);
+      assert.deepEqual(await claimOrdered('p2', w.id), [], "a retry's delay blocks the member's later deliveries");
+      claimed = await claimOrdered('p2', w.id, 100, Date.now() + 61_000);
+      assert.deepEqual(claimed.map((c) => c.eventId), [batch[0].eventId], 'the retry of a1, not a2');
+      await store.recordAttempts('p2', [done(claimed[0], 2)]);
+      claimed = await claimOrdered('p2', w.id);
+      assert.deepEqual(claimed.map((c) => c.eventId), [batch[1].eventId], 'a2 once a1 is final');
+      // A lease given back (no attempt) keeps the turn.
+      await store.releaseLeases('p2');
+      claimed = await claimOrdered('p3', w.id);
+      assert.deepEqual(claimed.map((c) => c.eventId), [batch[1].eventId]);
+      await store.recordAttempts('p3', [attempt(claimed[0].id, w.id, 1, { status: 'failed' }, 400)]);
+      claimed = await claimOrdered('p3', w.id);
+      assert.deepEqual(claimed.map((c) => c.eventId), [batch[3].eventId], 'a failed delivery is final too');
+      // The same rows claimed without ordering: anything due goes.
+      const u = webhookRow();
+      await store.insertWebhook(T, u);
+      await store.ingest([newEvent([u.id], { userId: 'a' }), newEvent([u.id], { userId: 'a' })]);
+      assert.equal((await claimAll('p4', [u.id])).length, 2);
+    });
+
+    it('ordered by member: a delivery in flight blocks an older one that became pending later (a manual retry)', async () => {
+      const w = webhookRow({ ordering: 'member' });
+      await store.insertWebhook(T, w);
+      const e1 = newEvent([w.id], { userId: 'm' });
+      const e2 = newEvent([w.id], { userId: 'm' });
+      await store.ingest([e1, e2]);
+      const [c1] = await claimOrdered('p', w.id);
+      await store.recordAttempts('p', [done(c1)]);
+      const [c2] = await claimOrdered('p', w.id);
+      assert.equal(c2.eventId, e2.eventId);
+      assert.equal(await store.requeueDelivery(T, c1.id, Date.now()), 'requeued');
+      assert.deepEqual(await claimOrdered('q', w.id), [], 'e1 waits while e2 is in flight');
+      await store.recordAttempts('p', [done(c2)]);
+      assert.deepEqual((await claimOrdered('q', w.id)).map((c) => c.eventId), [e1.eventId]);
+    });
+
+    it('ordered by member: a cancelled delivery is final, so the member\'s next one is claimable; a late result keeps it cancelled', async () => {
+      const w = webhookRow({ ordering: 'member' });
+      await store.insertWebhook(T, w);
+      const ordered = (e: NewEvent) => ({ ...e, deliveries: e.deliveries.map((d) => ({ ...d, ordered: true })) });
+      const [e1, e2, e3] = [1, 2, 3].map(() => ordered(newEvent([w.id], { userId: 'm' })));
+      await store.ingest([e1, e2, e3]);
+      const [c1] = await claimOrdered('p', w.id);
+      assert.equal(c1.eventId, e1.eventId);
+      assert.deepEqual(await claimOrdered('q', w.id), [], 'e2 waits while e1 is in flight');
+      // Cancelled while its try is in flight: final, so e2 may go now.
+      assert.equal(await store.cancelDelivery(T, c1.id), 'cancelled');
+      const [c2] = await claimOrdered('q', w.id);
+      assert.equal(c2.eventId, e2.eventId);
+      const summary = await store.recordAttempts('p', [done(c1)]);
+      assert.equal(summary.queued, 0);
+      assert.equal((await store.getDelivery(T, c1.id))!.status, 'cancelled', 'the late success adds an attempt row only');
+      assert.equal((await store.listAttempts(T, c1.id)).length, 1);
+      // A pending one not yet claimed, cancelled: the next after it goes.
+      assert.equal(await store.cancelDelivery(T, e3.deliveries[0].id), 'cancelled');
+      await store.recordAttempts('q', [done(c2)]);
+      assert.deepEqual(await claimOrdered('q', w.id), []);
+      assert.equal((await store.webhookStats(T, [w.id])).get(w.id)!.total, 1, 'only e2 (success) is counted');
+      // A manual retry of a cancelled one: pending again, stats untouched.
+      assert.equal(await store.requeueDelivery(T, c1.id, Date.now()), 'requeued');
+      assert.deepEqual((await claimOrdered('r', w.id)).map((c) => c.eventId), [e1.eventId]);
+      assert.equal((await store.webhookStats(T, [w.id])).get(w.id)!.total, 1);
+    });
+
+    it('supersedes older pending, unleased deliveries of the same type and member in the ingest transaction', async () => {
+      const w = webhookRow({ eventTypes: ['reward.awarded', 'badge.awarded'], supersede: ['reward.awarded'] });
+      const other = webhookRow({ eventTypes: ['reward.awarded'] });
+      await store.insertWebhook(T, w);
+      await store.insertWebhook(T, other);
+      const sup = (e: NewEvent) => ({ ...e, deliveries: e.deliveries.map((d) => ({ ...d, supersedes: d.webhookId === w.id })) });
+      // In flight: leased at ingest, as this process's own engine takes fresh deliveries.
+      const inFlight = sup(newEvent([w.id], { userId: 'm' }, { owner: 'p', until: Date.now() + 60_000 }));
+      const old1 = sup(newEvent([w.id, other.id], { userId: 'm' }));
+      const badge = newEvent([w.id], { userId: 'm', eventType: 'badge.awarded' });
+      const otherMember = sup(newEvent([w.id], { userId: 'n' }));
+      await store.ingest([inFlight]);
+      await store.ingest([old1]);
+      await store.ingest([badge, otherMember]);
+      const leased = inFlight.deliveries[0].id;
+      assert.equal((await store.getDelivery(T, leased))!.status, 'pending', 'in flight: not superseded by old1');
+      const newer = sup(newEvent([w.id, other.id], { userId: 'm' }));
+      const sameBatchA = sup(newEvent([w.id], { userId: 'k' }));
+      const sameBatchB = sup(newEvent([w.id], { userId: 'k' }));
+      await store.ingest([newer, sameBatchA, sameBatchB]);
+      const status = async (id: string) => (await store.getDelivery(T, id))!.status;
+      assert.equal(await status(old1.deliveries[0].id), 'superseded');
+      assert.match((await store.getDelivery(T, old1.deliveries[0].id))!.error ?? '', new RegExp(newer.eventId));
+      assert.equal(await status(old1.deliveries[1].id), 'pending', 'a webhook without supersede keeps it');
+      assert.equal(await status(leased), 'pending', 'in flight: not superseded');
+      assert.equal(await status(badge.deliveries[0].id), 'pending', 'another type');
+      assert.equal(await status(otherMember.deliveries[0].id), 'pending', 'another member');
+      assert.equal(await status(newer.deliveries[0].id), 'pending');
+      assert.equal(await status(sameBatchA.deliveries[0].id), 'superseded', 'within one batch the later one wins');
+      assert.equal(await status(sameBatchB.deliveries[0].id), 'pending');
+      assert.deepEqual((await store.listDeliveries(T, { limit: 50, status: 'superseded' })).length, 2);
+      assert.equal((await claimAll('q', [w.id])).some((c) => c.id === old1.deliveries[0].id), false, 'never sent again');
+      // A manual retry accepts superseded, and does not touch the stats (it was never counted).
+      assert.equal(await store.requeueDelivery(T, old1.deliveries[0].id, Date.now()), 'requeued');
+      assert.equal((await store.webhookStats(T, [w.id])).get(w.id), undefined);
+    });
+
+    it('finds a member: user_id on deliveries, list filter, events newest first with filters and cursor', async () => {
+      const w = webhookRow({ eventTypes: ['reward.awarded', 'badge.awarded'] });
+      await store.insertWebhook(T, w);
+      const base = Date.parse('2026-03-01T00:00:00Z');
+      const evs = [0, 1, 2, 3].map((i) =>
+        newEvent([w.id], { userId: i === 3 ? 'other' : 'jane', createdAt: base + (i < 2 ? 0 : i) * 1000, eventType: i === 2 ? 'badge.awarded' : 'reward.awarded' }),
+      );
+      await store.ingest(evs);
+      const deliveries = await store.listDeliveries(T, { limit: 50, userId: 'jane' });
+      assert.equal(deliveries.length, 3);
+      assert.ok(deliveries.every((d) => d.userId === 'jane'));
+      const ids = (rows: Array<{ eventId: string }>) => rows.map((r) => r.eventId);
+      const sameTime = [evs[1].eventId, evs[0].eventId].sort().reverse();
+      assert.deepEqual(ids(await store.listEvents(T, { limit: 10, userId: 'jane' })), [evs[2].eventId, ...sameTime]);
+      assert.deepEqual(ids(await store.listEvents(T, { limit: 10, eventType: 'badge.awarded' })), [evs[2].eventId]);
+      assert.deepEqual(ids(await store.listEvents(T, { limit: 10, createdFrom: base + 2000, createdTo: base + 2500 })), [evs[2].eventId]);
+      const first = await store.listEvents(T, { limit: 2, userId: 'jane' });
+      const last = first[first.length - 1];
+      assert.deepEqual(ids(await store.listEvents(T, { limit: 10, userId: 'jane', before: { createdAt: last.createdAt, eventId: last.eventId } })), [sameTime[1]]);
+    });
+
+    it('erases a member: pending cancelled, events, deliveries and attempts deleted, stats kept; late results add nothing', async () => {
+      const w = webhookRow();
+      await store.insertWebhook(T, w);
+      const doneEvent = newEvent([w.id], { userId: 'erase-me' });
+      const pendingEvent = newEvent([w.id], { userId: 'erase-me' });
+      const keep = newEvent([w.id], { userId: 'keep' });
+      await store.ingest([doneEvent]);
+      const [c] = await claimAll('p', [w.id]);
+      await store.recordAttempts('p', [done(c)]);
+      await store.ingest([pendingEvent, keep]);
+      const inFlight = await claimAll('p', [w.id]);
+      assert.equal(inFlight.length, 2);
+      assert.deepEqual(await store.eraseMember(T, 'erase-me'), { events: 2, deliveries: 2 });
+      assert.equal(await store.getEvent(T, doneEvent.eventId), undefined);
+      assert.equal(await store.getDelivery(T, c.id), undefined);
+      assert.deepEqual(await store.listAttempts(T, c.id), []);
+      assert.deepEqual(await store.listDeliveries(T, { limit: 50, userId: 'erase-me' }), []);
+      assert.deepEqual(await store.listEvents(T, { limit: 50, userId: 'erase-me' }), []);
+      // The try that was in flight ends now: it must not bring anything back.
+      await store.recordAttempts('p', inFlight.map((d) => done(d)));
+      assert.equal(await store.getDelivery(T, pendingEvent.deliveries[0].id), undefined);
+      assert.deepEqual(await store.listAttempts(T, pendingEvent.deliveries[0].id), []);
+      assert.equal((await store.getDelivery(T, keep.deliveries[0].id))!.status, 'success');
+      const stats = (await store.webhookStats(T, [w.id])).get(w.id)!;
+      assert.equal(stats.succeeded, 2, 'stats are kept (the erased success plus keep)');
+      assert.deepEqual(await store.eraseMember(T, 'erase-me'), { events: 0, deliveries: 0 });
+    });
     lifecycleContract({ store: () => store, claimAll, attempt, webhookRow, newEvent });
 
     it('keeps the first value of a meta key', async () => {
@@ -463,6 +679,61 @@ export function storeContract(adapter: string, open: () => Promise<OpenedForTest
       assert.deepEqual(await store.recoverDeliveries(A, w.id, window), { status: 'ok', deliveries: 0 });
       assert.deepEqual(await store.webhookHealth(T, [w.id]), new Map());
       assert.equal((await store.webhookHealth(A, [w.id])).size, 1);
+    });
+
+    it('lists events and erases members only in the tenant (§8 and §10)', async () => {
+      const A = 'member-a' as TenantId;
+      const B = 'member-b' as TenantId;
+      await store.insertTenant({ id: A, name: 'A', createdAt: Date.now() });
+      await store.insertTenant({ id: B, name: 'B', createdAt: Date.now() });
+      const wa = webhookRow();
+      const wb = webhookRow();
+      await store.insertWebhook(A, wa);
+      await store.insertWebhook(B, wb);
+      // Member X in both tenants, with the same event id once: two members, two events.
+      const a1 = newEvent([wa.id], { tenantId: A, userId: 'x' });
+      const a2 = newEvent([wa.id], { tenantId: A, userId: 'x' });
+      const b1 = newEvent([wb.id], { tenantId: B, userId: 'x', eventId: a1.eventId });
+      await store.ingest([a1, a2, b1]);
+      const ids = (rows: Array<{ eventId: string }>) => rows.map((r) => r.eventId).sort();
+      assert.deepEqual(ids(await store.listEvents(A, { limit: 10 })), [a1.eventId, a2.eventId].sort());
+      assert.deepEqual(ids(await store.listEvents(B, { limit: 10 })), [b1.eventId]);
+      assert.deepEqual(ids(await store.listEvents(B, { limit: 10, userId: 'x' })), [b1.eventId]);
+      assert.deepEqual(await store.listEvents(T, { limit: 10, userId: 'x' }), []);
+      const [claimedA] = await claimAll('m', [wa.id]);
+      await store.recordAttempts('m', [attempt(claimedA.id, wa.id, 1, { status: 'success' })]);
+
+      assert.deepEqual(await store.eraseMember(T, 'x'), { events: 0, deliveries: 0 }, 'no member x in default');
+      assert.deepEqual(await store.eraseMember(B, 'x'), { events: 1, deliveries: 1 });
+      assert.deepEqual(await store.listEvents(B, { limit: 10 }), []);
+      assert.equal(await store.getDelivery(B, b1.deliveries[0].id), undefined);
+      // Tenant A's member x (one event with B's event id) is untouched, attempts included.
+      assert.deepEqual(ids(await store.listEvents(A, { limit: 10, userId: 'x' })), [a1.eventId, a2.eventId].sort());
+      assert.equal((await store.deliveriesOfEvent(A, a1.eventId)).length, 1);
+      assert.equal((await store.listDeliveries(A, { limit: 10, userId: 'x' })).length, 2);
+      assert.equal((await store.listAttempts(A, claimedA.id)).length, 1);
+      const pendingA = [a1, a2].map((e) => e.deliveries[0].id).find((id) => id !== claimedA.id)!;
+      assert.equal((await store.getDelivery(A, pendingA))?.status, 'pending', 'A\'s pending delivery was not cancelled');
+    });
+
+    it('purges by (tenant, event id): an old event never takes another tenant\'s event of the same id with it (§8 and §9)', async () => {
+      const A = 'purge-a' as TenantId;
+      await store.insertTenant({ id: A, name: 'A', createdAt: Date.now() });
+      const wa = webhookRow();
+      const wt = webhookRow();
+      await store.insertWebhook(A, wa);
+      await store.insertWebhook(T, wt);
+      const old = newEvent([wa.id], { tenantId: A, createdAt: Date.now() - 60_000 });
+      const recent = newEvent([wt.id], { tenantId: T, eventId: old.eventId });
+      await store.ingest([old, recent]);
+      const claimed = await claimAll('r', [wa.id, wt.id]);
+      assert.equal(claimed.length, 2);
+      await store.recordAttempts('r', claimed.map((c) => attempt(c.id, c.webhookId, 1, { status: 'success' })));
+      assert.deepEqual(await store.purgeExpired(Date.now() - 30_000, 100), { events: 1, deliveries: 1, attempts: 1, scanned: 1 });
+      assert.equal(await store.getEvent(A, old.eventId), undefined);
+      assert.ok(await store.getEvent(T, recent.eventId), 'the recent event of the same id in another tenant is kept');
+      assert.equal((await store.getDelivery(T, recent.deliveries[0].id))?.status, 'success');
+      assert.equal((await store.listAttempts(T, recent.deliveries[0].id)).length, 1);
     });
 
     it('deletes a tenant without webhooks with its events and deliveries, revoking its keys; never one with webhooks', async () => {

@@ -121,9 +121,13 @@ describe('admin UI: health, Recover and Cancel', { skip: browserSkipReason() }, 
     const drawer = page.getByRole('dialog');
     await drawer.getByRole('button', { name: 'Cancel', exact: true }).click();
     await page.getByRole('button', { name: 'Keep it' }).click();
+    // The confirm must be gone before it is opened again (a click during its closing animation
+    // could land on the fading one).
+    await page.getByRole('button', { name: 'Keep it' }).waitFor({ state: 'hidden' });
     assert.equal((await herald.api('GET', `/v1/deliveries/${pending.id}`)).body.status, 'pending', 'Keep it changes nothing');
     await drawer.getByRole('button', { name: 'Cancel', exact: true }).click();
     await page.getByRole('button', { name: 'Cancel delivery' }).click();
+    await waitUntil('the delivery to be cancelled', async () => (await herald.api('GET', `/v1/deliveries/${pending.id}`)).body.status === 'cancelled');
     await drawer.locator('.ant-descriptions').getByText('Cancelled', { exact: true }).waitFor();
     await drawer.getByRole('button', { name: 'Cancel', exact: true }).waitFor({ state: 'detached' });
     assert.equal((await herald.api('GET', `/v1/deliveries/${pending.id}`)).body.status, 'cancelled');

@@ -117,6 +117,16 @@ describe('admin UI: Create Webhook wizard', { skip: browserSkipReason() }, () =>
     await page.getByLabel('Retry Attempts').fill('5');
     await page.getByLabel('Retry Delay').fill('10');
     await page.getByLabel('Request Timeout').fill('20');
+    // Back-pressure options (API.md §9), defaults first.
+    assert.ok(await page.getByRole('radio', { name: 'Fixed' }).isChecked(), 'backoff defaults to Fixed');
+    assert.equal(await page.getByLabel('Max Delay').inputValue(), '3600');
+    assert.equal(await page.getByLabel('Rate Limit').inputValue(), '', 'no rate limit by default');
+    await page.getByText(/doubles it after each failed try/).waitFor();
+    await page.getByText(/Empty: no limit/).waitFor();
+    await page.locator('label').filter({ has: page.getByRole('radio', { name: 'Exponential' }) }).click();
+    assert.ok(await page.getByRole('radio', { name: 'Exponential' }).isChecked());
+    await page.getByLabel('Max Delay').fill('600');
+    await page.getByLabel('Rate Limit').fill('25');
     await page.getByRole('button', { name: 'Add header' }).click();
     await page.getByLabel('Header 1 name').fill('X-Source');
     await page.getByLabel('Header 1 value').fill('loyalty');
@@ -157,7 +167,8 @@ describe('admin UI: Create Webhook wizard', { skip: browserSkipReason() }, () =>
     assert.equal(webhook.auth.secret_hint, `…${generatedSecret.slice(-4)}`);
     assert.deepEqual([...webhook.event_types].sort(), ['badge.awarded', 'reward.awarded']);
     assert.deepEqual(webhook.filter, FILTER);
-    assert.deepEqual(webhook.retry, { attempts: 5, delay_seconds: 10, timeout_seconds: 20 });
+    assert.deepEqual(webhook.retry, { attempts: 5, delay_seconds: 10, timeout_seconds: 20, backoff: 'exponential', max_delay_seconds: 600 });
+    assert.equal(webhook.rate_limit_per_second, 25);
     assert.deepEqual(webhook.headers, { 'X-Source': 'loyalty' });
     assert.equal((await herald.api('GET', `/v1/webhooks/${webhook.id}/secret`)).body.secret, generatedSecret);
     assert.deepEqual(unexpectedConsoleErrors(consoleErrors), []);
@@ -247,13 +258,18 @@ describe('admin UI: Create Webhook wizard', { skip: browserSkipReason() }, () =>
     assert.equal(await page.getByRole('checkbox', { name: /user\.created/ }).isChecked(), false);
     await page.getByRole('button', { name: 'Next' }).click();
     assert.equal(await page.getByLabel('Retry Attempts').inputValue(), '5');
+    assert.ok(await page.getByRole('radio', { name: 'Exponential' }).isChecked(), 'the edit form shows the backoff');
+    assert.equal(await page.getByLabel('Max Delay').inputValue(), '600');
+    assert.equal(await page.getByLabel('Rate Limit').inputValue(), '25');
     await page.getByLabel('Retry Attempts').fill('2');
+    await page.getByLabel('Rate Limit').fill('');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.waitForURL(/\/webhooks$/);
     await wizardRow.waitFor();
 
     const webhook = (await herald.api('GET', '/v1/webhooks?name=Wizard%20hook')).body.data[0];
-    assert.deepEqual(webhook.retry, { attempts: 2, delay_seconds: 10, timeout_seconds: 20 });
+    assert.deepEqual(webhook.retry, { attempts: 2, delay_seconds: 10, timeout_seconds: 20, backoff: 'exponential', max_delay_seconds: 600 });
+    assert.equal(webhook.rate_limit_per_second, null, 'an emptied rate limit is removed');
     assert.deepEqual(webhook.headers, { 'X-Source': 'loyalty' });
     assert.equal((await herald.api('GET', `/v1/webhooks/${webhook.id}/secret`)).body.secret, generatedSecret);
     // No new secret, so no secret dialog.

@@ -3,7 +3,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ConfigError, configSummary, loadConfig, settingList, wantsHelp } from '../../src/config.ts';
+import { availableParallelism } from 'node:os';
+import { ConfigError, configSummary, defaultDeliveryThreads, loadConfig, settingList, wantsHelp } from '../../src/config.ts';
 import { configTable, usage, withConfigTable } from '../../src/config-help.ts';
 import { prettyLine } from '../../src/log.ts';
 import { describeStartFailure } from '../../src/start-failure.ts';
@@ -29,12 +30,21 @@ describe('config schema', () => {
         logFormat: 'json',
         concurrency: 512,
         webhookConcurrency: 64,
+        deliveryThreads: defaultDeliveryThreads(),
         leaseSeconds: 60,
         pollIntervalMs: 1000,
+        retentionDays: 30,
         shutdownGraceSeconds: 10,
       },
     );
     assert.ok(Object.isFrozen(c));
+  });
+
+  it('sizes the delivery threads from the cores unless told; 0 sends on the main thread', () => {
+    assert.equal(defaultDeliveryThreads(), Math.max(1, availableParallelism() - 1));
+    assert.equal(loadConfig({ HERALD_DELIVERY_THREADS: '0' }).deliveryThreads, 0);
+    assert.equal(loadConfig({}, ['--delivery-threads', '3']).deliveryThreads, 3);
+    refuses({ HERALD_DELIVERY_THREADS: '65' }, /HERALD_DELIVERY_THREADS must be a whole number from 0 to 64 \(got "65"\)/);
   });
 
   it('defaults the log format to pretty on a terminal, json elsewhere; the variable wins', () => {
@@ -64,6 +74,17 @@ describe('config schema', () => {
     assert.equal(loadConfig({ HERALD_RATE_LIMIT: '0' }).rateLimitPerMinute, undefined);
     assert.equal(loadConfig({ HERALD_RATE_LIMIT: '120' }).rateLimitPerMinute, 120);
     for (const value of ['-1', '1.5', 'many', '1000001']) refuses({ HERALD_RATE_LIMIT: value }, /^HERALD_RATE_LIMIT must be off, or a whole number from 1 to 1000000/);
+  });
+
+  it('reads HERALD_RETENTION_DAYS as a number of days, decimals allowed, 0 keeping everything', () => {
+    assert.equal(loadConfig({}).retentionDays, 30);
+    assert.equal(loadConfig({ HERALD_RETENTION_DAYS: '0' }).retentionDays, 0);
+    assert.equal(loadConfig({ HERALD_RETENTION_DAYS: '0.00002' }).retentionDays, 0.00002);
+    assert.equal(loadConfig({ HERALD_RETENTION_DAYS: '.5' }).retentionDays, 0.5);
+    assert.equal(loadConfig({}, ['--retention-days', '7']).retentionDays, 7);
+    for (const value of ['-1', 'forever', '1e3', '36501', '1,5']) {
+      refuses({ HERALD_RETENTION_DAYS: value }, /^HERALD_RETENTION_DAYS must be a number of days from 0 to 36500, decimals allowed/);
+    }
   });
 
   it('checks every integer against its range, and treats an empty variable as unset', () => {

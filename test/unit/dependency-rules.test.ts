@@ -67,6 +67,10 @@ describe('dependency rules', () => {
     assert.deepEqual(violations(under('delivery'), (t) => under('api')(t) || isAdapter(t)), []);
   });
 
+  it('maintenance/ imports only domain/ and the store ports', () => {
+    assert.deepEqual(violations(under('maintenance'), (t) => !under('maintenance')(t) && !under('domain')(t) && t !== 'store/ports.ts'), []);
+  });
+
   it('domain/ and catalog/ import nothing of ours outside themselves', () => {
     assert.deepEqual(violations(under('domain'), (t) => !under('domain')(t)), []);
     assert.deepEqual(violations(under('catalog'), (t) => !under('catalog')(t)), []);

@@ -1,24 +1,24 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { nextStep } from '../../src/domain/retry.ts';
-import { successRate, webhookStatus, EMPTY_STATS } from '../../src/domain/webhook.ts';
+import { DEFAULT_RETRY, successRate, webhookStatus, EMPTY_STATS } from '../../src/domain/webhook.ts';
 import { idFloor, isDeliveryId, isUuid, isWebhookId, newDeliveryId, newWebhookId } from '../../src/domain/ids.ts';
 import { SecretBox } from '../../src/domain/secret-box.ts';
 import { checkFilter, compileFilter } from '../../src/domain/filter.ts';
 
 describe('retry timing', () => {
-  const policy = { attempts: 2, delaySeconds: 30, timeoutSeconds: 15 };
+  const policy = { ...DEFAULT_RETRY, attempts: 2, delaySeconds: 30, timeoutSeconds: 15 };
   it('retries after delaySeconds until 1 + attempts tries, then fails', () => {
-    assert.deepEqual(nextStep('retryable', 1, policy, 1000), { status: 'pending', nextAttemptAt: 31_000 });
-    assert.deepEqual(nextStep('retryable', 2, policy, 1000), { status: 'pending', nextAttemptAt: 31_000 });
-    assert.deepEqual(nextStep('retryable', 3, policy, 1000), { status: 'failed' });
-    assert.deepEqual(nextStep('delivered', 3, policy, 1000), { status: 'success' });
-    assert.deepEqual(nextStep('retryable', 1, { ...policy, attempts: 0 }, 0), { status: 'failed' });
+    assert.deepEqual(nextStep('retryable', 1, policy, { nowMs: 1000 }), { status: 'pending', nextAttemptAt: 31_000 });
+    assert.deepEqual(nextStep('retryable', 2, policy, { nowMs: 1000 }), { status: 'pending', nextAttemptAt: 31_000 });
+    assert.deepEqual(nextStep('retryable', 3, policy, { nowMs: 1000 }), { status: 'failed' });
+    assert.deepEqual(nextStep('delivered', 3, policy, { nowMs: 1000 }), { status: 'success' });
+    assert.deepEqual(nextStep('retryable', 1, { ...policy, attempts: 0 }, { nowMs: 0 }), { status: 'failed' });
   });
 
   it('ends a permanent failure at once, whatever tries the policy has left', () => {
-    assert.deepEqual(nextStep('permanent', 1, policy, 1000), { status: 'failed' });
-    assert.deepEqual(nextStep('permanent', 1, { ...policy, attempts: 10 }, 1000), { status: 'failed' });
+    assert.deepEqual(nextStep('permanent', 1, policy, { nowMs: 1000 }), { status: 'failed' });
+    assert.deepEqual(nextStep('permanent', 1, { ...policy, attempts: 10 }, { nowMs: 1000 }), { status: 'failed' });
   });
 });
 

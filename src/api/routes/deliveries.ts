@@ -35,6 +35,7 @@ export function deliveryRoutes(app: Api, deps: ApiDeps): void {
         status: q.status,
         eventType: q.event_type || undefined,
         eventId: q.event_id ? q.event_id.toLowerCase() : undefined,
+        userId: q.user_id || undefined,
         beforeId,
         limit: limit + 1,
       });
@@ -56,7 +57,7 @@ export function deliveryRoutes(app: Api, deps: ApiDeps): void {
 
   app.post(
     '/v1/deliveries/:id/retry',
-    { config: { scope: 'manage' }, schema: { tags, operationId: 'retryDelivery', summary: 'Start a fresh round of tries now (failed or success deliveries)', params: IdParams, response: { 202: DeliveryOut, ...errorsFor('id', 'conflict') } } },
+    { config: { scope: 'manage' }, schema: { tags, operationId: 'retryDelivery', summary: 'Start a fresh round of tries now (failed, success, cancelled or superseded deliveries)', params: IdParams, response: { 202: DeliveryOut, ...errorsFor('id', 'conflict') } } },
     async (request, reply) => {
       const { id } = request.params;
       const result = isDeliveryId(id) ? await store.requeueDelivery(request.tenant, id, Date.now()) : 'not_found';
@@ -80,6 +81,8 @@ export function deliveryRoutes(app: Api, deps: ApiDeps): void {
       if (result === 'not_pending') {
         throw new AppError('conflict', `Delivery ${id} is ${row.status}, not pending; only a pending delivery can be cancelled.`);
       }
+      // Ordered by member (API.md §10): cancelled is final, so the member's next delivery may go now.
+      if (row.userId !== null && deps.directory.get(row.webhookId)?.ordering === 'member') deps.onRequeued();
       return deliveryOut(row);
     },
   );

@@ -7,7 +7,8 @@ import type { IngestItem } from '../../ingest/ingestor.ts';
 import type { Api, ApiDeps } from '../deps.ts';
 import { deliveryOut, iso } from '../presenters.ts';
 import { errorsFor } from '../openapi.ts';
-import { BatchIn, BatchOut, EventAccepted, EventIn, EventOut, IdParams } from '../schemas.ts';
+import { parseDateRange } from '../listing.ts';
+import { BatchIn, BatchOut, EventAccepted, EventIn, EventListOut, EventListQuery, EventOut, IdParams, Page } from '../schemas.ts';
 import { compileBody, mergeFieldErrors, toFieldErrors, withoutInvalid } from '../validation.ts';
 
 const tags = ['Events'];
@@ -96,6 +97,46 @@ export function eventRoutes(app: Api, deps: ApiDeps): void {
   );
 
   app.get(
+    '/v1/events',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags,
+        operationId: 'listEvents',
+        summary: 'List accepted events (envelopes), newest first; filter by member, type, date',
+        querystring: EventListQuery,
+        response: { 200: Page(EventListOut), ...errorsFor('query') },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const problems: FieldError[] = [];
+      const { from, to } = parseDateRange(q.start_date, q.end_date, problems);
+      const before = decodeEventCursor(q.cursor, problems);
+      if (q.event_type && !findEventType(q.event_type)) {
+        problems.push({ field: 'event_type', message: `event_type "${q.event_type.slice(0, 60)}" is not in the catalog; GET /v1/event-types lists the valid ones` });
+      }
+      if (problems.length > 0) throw validationError(problems);
+      const limit = q.limit ?? 50;
+      const rows = await store.listEvents(request.tenant, {
+        userId: q.user_id || undefined,
+        eventType: q.event_type || undefined,
+        createdFrom: from,
+        createdTo: to,
+        before,
+        limit: limit + 1,
+      });
+      const hasMore = rows.length > limit;
+      const shown = hasMore ? rows.slice(0, limit) : rows;
+      const last = shown[shown.length - 1];
+      return {
+        data: shown.map((e) => ({ ...JSON.parse(e.body), created_at: iso(e.createdAt) })),
+        next_cursor: hasMore ? Buffer.from(JSON.stringify({ before: [last.createdAt, last.eventId] })).toString('base64url') : null,
+      };
+    },
+  );
+
+  app.get(
     '/v1/events/:id',
     { config: { scope: 'read' }, schema: { tags, operationId: 'getEvent', summary: 'Read an event with its deliveries', params: IdParams, response: { 200: EventOut, ...errorsFor('id') } } },
     async (request) => {
@@ -106,4 +147,19 @@ export function eventRoutes(app: Api, deps: ApiDeps): void {
       return { ...JSON.parse(event.body), created_at: iso(event.createdAt), deliveries: deliveries.map(deliveryOut) };
     },
   );
+}
+
+/** Events page by (created_at, event_id): the cursor carries both. */
+function decodeEventCursor(cursor: string | undefined, errors: FieldError[]): { createdAt: number; eventId: string } | undefined {
+  if (cursor === undefined || cursor === '') return undefined;
+  try {
+    const before = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')).before;
+    if (Array.isArray(before) && Number.isSafeInteger(before[0]) && typeof before[1] === 'string' && isUuid(before[1])) {
+      return { createdAt: before[0], eventId: before[1] };
+    }
+  } catch {
+    // reported below
+  }
+  errors.push({ field: 'cursor', message: 'cursor is not valid: pass the next_cursor value of the previous page unchanged' });
+  return undefined;
 }

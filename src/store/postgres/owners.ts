@@ -50,6 +50,13 @@ export class OwnerRegistry {
     });
   };
 
+  /** Owners that beat within staleAfterMs by the database's clock (at least 1: this one). */
+  countLive = async (db: Db, staleAfterMs: number): Promise<number> => {
+    const { rows } = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM lease_owners WHERE heartbeat_at >= ${DB_NOW_MS} - ${staleAfterMs}::bigint`.execute(db);
+    return Math.max(1, Number(rows[0]?.n ?? 1));
+  };
+
   signOff = async (db: Db, owner: string): Promise<void> => {
     await db.deleteFrom('lease_owners').where('owner', '=', owner).execute();
   };

@@ -14,6 +14,7 @@ const COLUMNS = [
   'w.name as webhook_name',
   'd.event_id',
   'd.event_type',
+  'd.user_id',
   'd.status',
   'd.status_code',
   'd.error',
@@ -36,6 +37,7 @@ function toDeliveryRow(r: Raw): DeliveryRow {
     webhookName: r.webhook_name,
     eventId: r.event_id,
     eventType: r.event_type,
+    userId: r.user_id,
     status: r.status as DeliveryStatus,
     statusCode: r.status_code === null ? null : Number(r.status_code),
     error: r.error,
@@ -51,6 +53,7 @@ export async function listDeliveries(db: Db, tenant: TenantId, q: DeliveryQuery)
   if (q.status !== undefined) query = query.where('d.status', '=', q.status);
   if (q.eventType !== undefined) query = query.where('d.event_type', '=', q.eventType);
   if (q.eventId !== undefined) query = query.where('d.event_id', '=', q.eventId);
+  if (q.userId !== undefined) query = query.where('d.user_id', '=', q.userId);
   // Delivery ids begin with their creation time, so a date range is a range of the primary key.
   if (q.createdFrom !== undefined) query = query.where('d.id', '>=', idFloor('dlv_', q.createdFrom));
   if (q.createdTo !== undefined) query = query.where('d.id', '<', idFloor('dlv_', q.createdTo + 1));

@@ -1,7 +1,8 @@
 // Ingestion and event reads shared by both adapters.
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, EventsTable } from '../schema.ts';
-import type { EventRow, IngestResult, NewEvent } from '../ports.ts';
+import type { EventQuery, EventRow, IngestResult, NewEvent } from '../ports.ts';
+import { oneByOne, type Batch } from './batch.ts';
 
 type Db = Kysely<Database>;
 
@@ -16,8 +17,10 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
 /**
  * Must run inside one transaction. The first occurrence of an event id wins, in this batch and
  * against everything stored before; repeats get the stored result and add no deliveries.
+ * `seq` names the acceptance sequence of deliveries (SQLite: the rowid; PostgreSQL: a serial):
+ * deliveries are inserted in request order so that it follows acceptance order (API.md §10).
  */
-export async function ingest(trx: Db, events: NewEvent[]): Promise<IngestResult[]> {
+export async function ingest(trx: Db, events: NewEvent[], seq: 'rowid' | 'seq' = 'seq', batch: Batch = oneByOne): Promise<IngestResult[]> {
   // Event ids are unique per tenant: keyed by both.
   const keyOf = (e: { tenantId: string; eventId: string }) => `${e.tenantId}\u0000${e.eventId}`;
   const firstById = new Map<string, NewEvent>();
@@ -26,9 +29,11 @@ export async function ingest(trx: Db, events: NewEvent[]): Promise<IngestResult[
   // take its row lock in the same order and cannot deadlock.
   const candidates = [...firstById.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e);
 
+  // Every chunk of events in one batch, then every chunk of deliveries in another (they depend
+  // only on which events were new): a batch of any size is three trips to the database.
   const inserted = new Set<string>();
-  for (const part of chunks(candidates)) {
-    const rows = await trx
+  const eventInserts = chunks(candidates).map((part) =>
+    trx
       .insertInto('events')
       .values(
         part.map((e) => ({
@@ -44,11 +49,14 @@ export async function ingest(trx: Db, events: NewEvent[]): Promise<IngestResult[
       )
       .onConflict((oc) => oc.columns(['tenant_id', 'event_id']).doNothing())
       .returning(['tenant_id', 'event_id'])
-      .execute();
-    for (const row of rows) inserted.add(keyOf({ tenantId: row.tenant_id, eventId: row.event_id }));
+      .compile(),
+  );
+  for (const result of await batch(trx, eventInserts)) {
+    for (const row of result.rows as Array<{ tenant_id: string; event_id: string }>) inserted.add(keyOf({ tenantId: row.tenant_id, eventId: row.event_id }));
   }
 
-  const deliveries = candidates
+  // Request order, not the sorted order above: the insertion order is the acceptance sequence.
+  const deliveries = [...firstById.values()]
     .filter((e) => inserted.has(keyOf(e)))
     .flatMap((e) =>
       e.deliveries.map((d) => ({
@@ -57,6 +65,7 @@ export async function ingest(trx: Db, events: NewEvent[]): Promise<IngestResult[
         event_id: e.eventId,
         webhook_id: d.webhookId,
         event_type: e.eventType,
+        user_id: e.userId,
         status: 'pending',
         attempts: 0,
         round_tries: 0,
@@ -69,7 +78,9 @@ export async function ingest(trx: Db, events: NewEvent[]): Promise<IngestResult[
         lease_until: d.leaseUntil,
       })),
     );
-  for (const part of chunks(deliveries)) await trx.insertInto('deliveries').values(part).execute();
+  // One batch, in request order (the insertion order is the acceptance sequence).
+  await batch(trx, chunks(deliveries).map((part) => trx.insertInto('deliveries').values(part).compile()));
+  await supersedeOlder(trx, [...firstById.values()].filter((e) => inserted.has(keyOf(e))), seq);
 
   const earlier = new Map<string, { eventType: string; deliveries: number }>();
   const repeated = new Map<string, string[]>();
@@ -105,6 +116,79 @@ export async function ingest(trx: Db, events: NewEvent[]): Promise<IngestResult[
       ? { isNew: false, eventId: event.eventId, ...stored }
       : { isNew: false, eventId: event.eventId, eventType: first.eventType, deliveries: first.deliveries.length };
   });
+}
+
+/**
+ * API.md §10 superseding, in the ingest transaction: per (webhook, member, type) the newest new
+ * delivery ends every older pending one that is not in flight (no live lease) as superseded.
+ */
+async function supersedeOlder(trx: Db, accepted: NewEvent[], seq: 'rowid' | 'seq'): Promise<void> {
+  const newest = new Map<string, { deliveryId: string; webhookId: string; userId: string; eventType: string; eventId: string; at: number }>();
+  for (const e of accepted) {
+    if (e.userId === null) continue;
+    for (const d of e.deliveries) {
+      if (!d.supersedes) continue;
+      newest.set(JSON.stringify([d.webhookId, e.userId, e.eventType]), {
+        deliveryId: d.id,
+        webhookId: d.webhookId,
+        userId: e.userId,
+        eventType: e.eventType,
+        eventId: e.eventId,
+        at: e.createdAt,
+      });
+    }
+  }
+  for (const n of newest.values()) {
+    await trx
+      .updateTable('deliveries')
+      .set({ status: 'superseded', error: `superseded by event ${n.eventId}`, next_attempt_at: null, lease_owner: null, lease_until: null })
+      .where('webhook_id', '=', n.webhookId)
+      .where('user_id', '=', n.userId)
+      .where('status', '=', 'pending')
+      .where('event_type', '=', n.eventType)
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', n.at)]))
+      .where(sql<boolean>`${sql.ref(seq)} < (SELECT s.${sql.ref(seq)} FROM deliveries s WHERE s.id = ${n.deliveryId})`)
+      .execute();
+  }
+}
+
+/** Newest first; each filter uses its own index (events_user, events_type, events_created). */
+export async function listEvents(db: Db, tenant: string, q: EventQuery): Promise<EventRow[]> {
+  let query = db.selectFrom('events').selectAll().where('tenant_id', '=', tenant);
+  if (q.userId !== undefined) query = query.where('user_id', '=', q.userId);
+  if (q.eventType !== undefined) query = query.where('event_type', '=', q.eventType);
+  if (q.createdFrom !== undefined) query = query.where('created_at', '>=', q.createdFrom);
+  if (q.createdTo !== undefined) query = query.where('created_at', '<=', q.createdTo);
+  if (q.before !== undefined) {
+    const { createdAt, eventId } = q.before;
+    query = query.where((eb) =>
+      eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('event_id', '<', eventId)])]),
+    );
+  }
+  const rows = await query.orderBy('created_at', 'desc').orderBy('event_id', 'desc').limit(q.limit).execute();
+  return rows.map(toEventRow);
+}
+
+/**
+ * API.md §10 erasure, inside one transaction: cancel pending, then delete attempts, deliveries,
+ * events, all only in the tenant (event ids are unique per tenant, so deliveries match on both).
+ */
+export async function eraseMember(trx: Db, tenant: string, userId: string): Promise<{ events: number; deliveries: number }> {
+  const eventIds = trx.selectFrom('events').select('event_id').where('tenant_id', '=', tenant).where('user_id', '=', userId);
+  await trx
+    .updateTable('deliveries')
+    .set({ status: 'cancelled', next_attempt_at: null, lease_owner: null, lease_until: null })
+    .where('tenant_id', '=', tenant)
+    .where('event_id', 'in', eventIds)
+    .where('status', '=', 'pending')
+    .execute();
+  await trx
+    .deleteFrom('attempts')
+    .where('delivery_id', 'in', trx.selectFrom('deliveries').select('id').where('tenant_id', '=', tenant).where('event_id', 'in', eventIds))
+    .execute();
+  const deliveries = await trx.deleteFrom('deliveries').where('tenant_id', '=', tenant).where('event_id', 'in', eventIds).executeTakeFirst();
+  const events = await trx.deleteFrom('events').where('tenant_id', '=', tenant).where('user_id', '=', userId).executeTakeFirst();
+  return { events: Number(events.numDeletedRows), deliveries: Number(deliveries.numDeletedRows) };
 }
 
 export function toEventRow(r: Selectable<EventsTable>): EventRow {

@@ -31,7 +31,8 @@ export async function emitHerald(trx: Db, emissions: HeraldEmission[], nowMs: nu
     };
     const deliveries = subscribers
       .filter((s) => s.tenantId === tenantId && s.eventTypes.includes(emission.eventType) && s.matches(envelope))
-      .map((s) => ({ id: newDeliveryId(nowMs), webhookId: s.id, leaseOwner: null, leaseUntil: null }));
+      // user_id is null: herald events are neither ordered nor superseding (API.md §10).
+      .map((s) => ({ id: newDeliveryId(nowMs), webhookId: s.id, leaseOwner: null, leaseUntil: null, supersedes: false }));
     return {
       tenantId,
       eventId: envelope.event_id,

@@ -96,6 +96,7 @@ async function requeueFailed(transaction: RunTransaction, shard: number, w: Wind
 interface Candidate {
   event_id: string;
   event_type: string;
+  user_id: string | null;
   body: string;
   created_at: number;
 }
@@ -104,7 +105,7 @@ interface Candidate {
 async function missedPage(db: Db, w: Window, after: { createdAt: number; eventId: string } | null): Promise<Candidate[]> {
   let query = db
     .selectFrom('events as e')
-    .select(['e.event_id', 'e.event_type', 'e.body', 'e.created_at'])
+    .select(['e.event_id', 'e.event_type', 'e.user_id', 'e.body', 'e.created_at'])
     .where('e.tenant_id', '=', w.tenant)
     .where('e.event_type', 'in', w.webhook.eventTypes)
     .where('e.created_at', '>=', w.since)
@@ -162,6 +163,9 @@ async function createMissed(transaction: RunTransaction, w: Window, nowMs: numbe
               event_id: c.event_id,
               webhook_id: w.webhook.id,
               event_type: c.event_type,
+              // API.md §10: the member rides along (lookup, ordering); the sequence is now, so on an
+              // ordered webhook a missed event goes after the member's deliveries already queued.
+              user_id: c.user_id,
               status: 'pending',
               attempts: 0,
               round_tries: 0,

@@ -25,8 +25,13 @@ export function toRow(r: Selectable<WebhooksTable>): WebhookRow {
       attempts: Number(r.retry_attempts),
       delaySeconds: Number(r.retry_delay_seconds),
       timeoutSeconds: Number(r.retry_timeout_seconds),
+      backoff: r.retry_backoff === 'exponential' ? 'exponential' : 'fixed',
+      maxDelaySeconds: Number(r.retry_max_delay_seconds),
     },
+    rateLimitPerSecond: r.rate_limit_per_second === null ? null : Number(r.rate_limit_per_second),
     headers: JSON.parse(r.headers),
+    ordering: r.ordering === 'member' ? 'member' : 'none',
+    supersede: JSON.parse(r.supersede),
     autoDisable:
       r.auto_disable_after_failures === null
         ? null
@@ -55,7 +60,12 @@ export function toColumns(tenant: TenantId, row: WebhookRow): Omit<WebhooksTable
     retry_attempts: row.retry.attempts,
     retry_delay_seconds: row.retry.delaySeconds,
     retry_timeout_seconds: row.retry.timeoutSeconds,
+    retry_backoff: row.retry.backoff,
+    retry_max_delay_seconds: row.retry.maxDelaySeconds,
+    rate_limit_per_second: row.rateLimitPerSecond,
     headers: JSON.stringify(row.headers),
+    ordering: row.ordering,
+    supersede: JSON.stringify(row.supersede),
     auto_disable_after_failures: row.autoDisable?.afterFailures ?? null,
     auto_disable_after_hours: row.autoDisable?.afterHours ?? null,
     created_at: row.createdAt,

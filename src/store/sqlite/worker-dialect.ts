@@ -71,19 +71,34 @@ class WorkerConnection implements DatabaseConnection {
       this.#prelude.push(compiled.sql);
       return { rows: [] };
     }
+    const reply = await this.#ask({ sql: compiled.sql, parameters: compiled.parameters });
+    if (!('rows' in reply)) throw new Error('unexpected reply from the database worker');
+    return toResult<R>(reply);
+  }
+
+  /**
+   * Statements whose results the caller can wait for together, in one round trip (the hot
+   * transactions would otherwise cross the busy event loop once per statement). In order; the
+   * first error stops the rest and rejects. Only for the holder of the connection.
+   */
+  async executeBatch(queries: readonly CompiledQuery[]): Promise<QueryResult<unknown>[]> {
+    if (this.#failure) throw this.#failure;
+    if (queries.length === 0) return [];
+    const reply = await this.#ask({ sql: '', parameters: [], batch: queries.map((q) => ({ sql: q.sql, parameters: q.parameters })) });
+    if (!('results' in reply)) throw new Error('unexpected reply from the database worker');
+    return reply.results.map((r) => toResult(r));
+  }
+
+  async #ask(query: Omit<QueryMessage, 'id' | 'prelude'>): Promise<ReplyMessage> {
     const id = this.#nextId++;
     const prelude = this.#prelude;
     this.#prelude = [];
     const reply = await new Promise<ReplyMessage>((resolve) => {
       this.#waiting.set(id, { resolve });
-      this.worker.postMessage({ id, prelude, sql: compiled.sql, parameters: compiled.parameters } satisfies QueryMessage);
+      this.worker.postMessage({ id, prelude, ...query } satisfies QueryMessage);
     });
     if ('error' in reply) throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
-    if (!('rows' in reply)) throw new Error('unexpected reply from the database worker');
-    return {
-      rows: reply.rows as R[],
-      ...(reply.changes === undefined ? {} : { numAffectedRows: BigInt(reply.changes) }),
-    };
+    return reply;
   }
 
   streamQuery(): AsyncIterableIterator<QueryResult<never>> {
@@ -91,10 +106,21 @@ class WorkerConnection implements DatabaseConnection {
   }
 }
 
+function toResult<R>(reply: { rows: unknown[]; changes?: number }): QueryResult<R> {
+  return {
+    rows: reply.rows as R[],
+    ...(reply.changes === undefined ? {} : { numAffectedRows: BigInt(reply.changes) }),
+  };
+}
+
 class WorkerDriver implements Driver {
   readonly #mutex = new Mutex();
   #worker!: Worker;
   #connection!: WorkerConnection;
+  get connection(): WorkerConnection {
+    return this.#connection;
+  }
+
   #releases: Array<() => void> = [];
 
   constructor(private readonly path: string) {}
@@ -141,10 +167,19 @@ class WorkerDriver implements Driver {
 }
 
 export class WorkerSqliteDialect implements Dialect {
+  #driver: WorkerDriver | null = null;
+
   constructor(private readonly path: string) {}
 
   createDriver(): Driver {
-    return new WorkerDriver(this.path);
+    this.#driver = new WorkerDriver(this.path);
+    return this.#driver;
+  }
+
+  /** See WorkerConnection.executeBatch: only inside a transaction or connection() that holds the connection. */
+  executeBatch(queries: readonly CompiledQuery[]): Promise<QueryResult<unknown>[]> {
+    if (!this.#driver) throw new Error('the SQLite driver has not started');
+    return this.#driver.connection.executeBatch(queries);
   }
 
   createQueryCompiler() {

@@ -10,10 +10,13 @@ export interface QueryMessage {
   prelude: string[];
   sql: string;
   parameters: readonly unknown[];
+  /** Instead of sql: statements run in order in one go, results in order; the first error stops them. */
+  batch?: Array<{ sql: string; parameters: readonly unknown[] }>;
 }
 
 export type ReplyMessage =
   | { id: number; rows: unknown[]; changes?: number }
+  | { id: number; results: Array<{ rows: unknown[]; changes?: number }> }
   | { id: number; error: { message: string; code?: string } }
   | { id: 0; ready: true }
   | { id: 0; error: { message: string; code?: string } };
@@ -35,17 +38,21 @@ port.on('message', (message: QueryMessage | 'close') => {
   }
   try {
     for (const sql of message.prelude) statements.prepare(sql).run();
-    const statement = statements.prepare(message.sql);
-    if (statement.reader) {
-      port.postMessage({ id: message.id, rows: statement.all(message.parameters) } satisfies ReplyMessage);
+    if (message.batch) {
+      port.postMessage({ id: message.id, results: message.batch.map((q) => run(q.sql, q.parameters)) } satisfies ReplyMessage);
     } else {
-      const { changes } = statement.run(message.parameters);
-      port.postMessage({ id: message.id, rows: [], changes } satisfies ReplyMessage);
+      port.postMessage({ id: message.id, ...run(message.sql, message.parameters) } satisfies ReplyMessage);
     }
   } catch (error) {
     port.postMessage({ id: message.id, error: describe(error) } satisfies ReplyMessage);
   }
 });
+
+function run(sql: string, parameters: readonly unknown[]): { rows: unknown[]; changes?: number } {
+  const statement = statements.prepare(sql);
+  if (statement.reader) return { rows: statement.all(parameters) };
+  return { rows: [], changes: statement.run(parameters).changes };
+}
 
 function describe(error: unknown): { message: string; code?: string } {
   const e = error as { message?: string; code?: string };

@@ -8,6 +8,7 @@ export interface DeliveryListQuery extends Query {
   status?: string;
   event_type?: string;
   event_id?: string;
+  user_id?: string;
   start_date?: string;
   end_date?: string;
   cursor?: string;

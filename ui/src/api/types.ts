@@ -2,8 +2,10 @@
 
 export type AuthType = 'none' | 'jwt' | 'basic' | 'signature';
 export type WebhookStatus = 'active' | 'inactive' | 'failed';
-/** API.md §7 and §9: cancelled and superseded are final, like success and failed. */
+/** API.md §7, §9 and §10: cancelled and superseded are final, like success and failed. */
 export type DeliveryStatus = 'pending' | 'success' | 'failed' | 'cancelled' | 'superseded';
+/** API.md §10: one delivery per member in flight, in acceptance order. */
+export type Ordering = 'none' | 'member';
 
 export interface WebhookStats {
   total: number;
@@ -32,10 +34,14 @@ export interface WebhookAuthOut {
   secret_hint?: string;
 }
 
+export type Backoff = 'fixed' | 'exponential';
+
 export interface RetryPolicy {
   attempts: number;
   delay_seconds: number;
   timeout_seconds: number;
+  backoff?: Backoff;
+  max_delay_seconds?: number;
 }
 
 export interface Webhook {
@@ -49,7 +55,10 @@ export interface Webhook {
   event_types: string[];
   filter?: Record<string, unknown> | null;
   retry: RetryPolicy;
+  rate_limit_per_second?: number | null;
   headers?: Record<string, string> | null;
+  ordering?: Ordering;
+  supersede?: string[];
   status: WebhookStatus;
   created_at: string;
   updated_at: string;
@@ -74,7 +83,10 @@ export interface WebhookIn {
   event_types: string[];
   filter?: Record<string, unknown> | null;
   retry: RetryPolicy;
+  rate_limit_per_second?: number | null;
   headers?: Record<string, string>;
+  ordering?: Ordering;
+  supersede?: string[];
 }
 
 export interface TestResult {
@@ -99,6 +111,7 @@ export interface Delivery {
   webhook_name: string;
   event_id: string;
   event_type: string;
+  user_id?: string | null;
   status: DeliveryStatus;
   status_code: number | null;
   error: string | null;
@@ -129,4 +142,15 @@ export interface Page<T> {
 export interface FieldError {
   field: string;
   message: string;
+}
+
+/** GET /v1/events: an accepted event's envelope and when Herald accepted it. */
+export interface EventEnvelope {
+  event_id: string;
+  event_type: string;
+  event_timestamp: string;
+  schema_version: string;
+  user_id: string | null;
+  data: Record<string, unknown>;
+  created_at: string;
 }

@@ -9,6 +9,7 @@ export interface AuditFilterValues {
   webhook_id: string;
   status: string;
   event_id: string;
+  user_id: string;
 }
 
 export function readAuditFilters(query: URLSearchParams): AuditFilterValues {
@@ -18,6 +19,7 @@ export function readAuditFilters(query: URLSearchParams): AuditFilterValues {
     webhook_id: query.get('webhook_id') ?? '',
     status: query.get('status') ?? '',
     event_id: query.get('event_id') ?? '',
+    user_id: query.get('user_id') ?? '',
   };
 }
 
@@ -27,9 +29,10 @@ const STATUS_OPTIONS = [
   { value: 'failed', label: 'Failed' },
   { value: 'pending', label: 'Pending' },
   { value: 'cancelled', label: 'Cancelled' },
+  { value: 'superseded', label: 'Superseded' },
 ];
 
-/** Start Date, End Date, Select Webhook, Status, Event ID: applied by Search. */
+/** Start Date, End Date, Select Webhook, Status, Event ID, Member: applied by Search. */
 export function AuditFilters({ applied, onSearch }: { applied: AuditFilterValues; onSearch: (v: AuditFilterValues) => void }) {
   const [draft, setDraft] = useState(applied);
   const [problem, setProblem] = useState<string | null>(null);
@@ -78,6 +81,16 @@ export function AuditFilters({ applied, onSearch }: { applied: AuditFilterValues
           value={draft.event_id}
           onChange={(event) => set({ event_id: event.target.value.trim() })}
           placeholder="UUID"
+          allowClear
+          style={{ width: 200 }}
+        />
+      </FilterField>
+      <FilterField id="audit-member" label="Member">
+        <Input
+          id="audit-member"
+          value={draft.user_id}
+          onChange={(event) => set({ user_id: event.target.value.trim() })}
+          placeholder="user_id"
           allowClear
           style={{ width: 200 }}
         />

@@ -10,7 +10,7 @@ import { AttemptList } from './attempt-list';
 import { useAccess } from '../access';
 
 /** One delivery: summary, every attempt (what went wrong comes first), the envelope as sent, and Resend. */
-export function DeliveryDrawer({ deliveryId, onClose }: { deliveryId: string | null; onClose: () => void }) {
+export function DeliveryDrawer({ deliveryId, onClose, onMember }: { deliveryId: string | null; onClose: () => void; onMember?: (userId: string) => void }) {
   const delivery = useDelivery(deliveryId ?? undefined);
   const { canWrite } = useAccess();
   return (
@@ -32,7 +32,7 @@ export function DeliveryDrawer({ deliveryId, onClose }: { deliveryId: string | n
     >
       {delivery.isPending && <Spin description="Loading delivery…" />}
       {delivery.isError && <ErrorState error={delivery.error} what="this delivery" onRetry={() => delivery.refetch()} />}
-      {delivery.data && <DeliveryDetails delivery={delivery.data} />}
+      {delivery.data && <DeliveryDetails delivery={delivery.data} onMember={onMember} />}
     </Drawer>
   );
 }
@@ -84,7 +84,8 @@ function ResendButton({ delivery }: { delivery: DeliveryDetail }) {
   return isPending ? <Tooltip title="A round of tries is in progress; resend when it ends.">{button}</Tooltip> : button;
 }
 
-function DeliveryDetails({ delivery }: { delivery: DeliveryDetail }) {
+function DeliveryDetails({ delivery, onMember }: { delivery: DeliveryDetail; onMember?: (userId: string) => void }) {
+  const userId = delivery.user_id ?? null;
   return (
     <>
       {delivery.status === 'pending' && (
@@ -99,6 +100,23 @@ function DeliveryDetails({ delivery }: { delivery: DeliveryDetail }) {
           { key: 'status', label: 'Status', children: <DeliveryStatusTag status={delivery.status} /> },
           { key: 'event_id', label: 'Event ID', span: 2, children: <span className="mono">{delivery.event_id}</span> },
           { key: 'event_type', label: 'Event Type', children: delivery.event_type },
+          {
+            key: 'user_id',
+            label: 'Member',
+            span: 2,
+            children: userId ? (
+              <>
+                <span className="mono">{userId}</span>{' '}
+                {onMember && (
+                  <Button size="small" type="link" onClick={() => onMember(userId)}>
+                    Member timeline
+                  </Button>
+                )}
+              </>
+            ) : (
+              '—'
+            ),
+          },
           { key: 'status_code', label: 'Status Code', children: delivery.status_code ?? '—' },
           { key: 'error', label: 'Error', span: 2, children: delivery.error ?? '—' },
           { key: 'attempts', label: 'Attempts', children: delivery.attempts },

@@ -14,6 +14,7 @@ const STEP_OF_ROOT: Record<string, number> = {
   event_types: 1,
   filter_text: 1,
   retry: 2,
+  rate_limit_per_second: 2,
   headers: 2,
   enabled: 2,
 };
@@ -22,7 +23,7 @@ const STEP_OF_ROOT: Record<string, number> = {
 export const STEP_FIELDS: NamePath[][] = [
   ['name', 'method', 'url', 'description', ['auth', 'type'], ['auth', 'secret'], ['auth', 'username'], ['auth', 'password']],
   ['event_types', 'filter_text'],
-  [['retry', 'attempts'], ['retry', 'delay_seconds'], ['retry', 'timeout_seconds'], 'headers', 'enabled'],
+  [['retry', 'attempts'], ['retry', 'delay_seconds'], ['retry', 'timeout_seconds'], ['retry', 'backoff'], ['retry', 'max_delay_seconds'], 'rate_limit_per_second', 'headers', 'enabled'],
 ];
 
 export function stepOf(name: NamePath): number {
@@ -40,13 +41,14 @@ export function fieldPathFor(field: string, values: Partial<WizardValues>): Name
     case 'description':
     case 'enabled':
     case 'event_types':
+    case 'rate_limit_per_second':
       return root;
     case 'filter':
       return 'filter_text';
     case 'auth':
       return ['secret', 'username', 'password'].includes(sub) ? ['auth', sub] : ['auth', 'type'];
     case 'retry':
-      return ['attempts', 'delay_seconds', 'timeout_seconds'].includes(sub) ? ['retry', sub] : ['retry', 'attempts'];
+      return ['attempts', 'delay_seconds', 'timeout_seconds', 'backoff', 'max_delay_seconds'].includes(sub) ? ['retry', sub] : ['retry', 'attempts'];
     case 'headers': {
       const rows = values.headers ?? [];
       const index = rows.findIndex((row) => row?.name?.trim().toLowerCase() === sub.toLowerCase());

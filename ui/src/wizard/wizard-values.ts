@@ -1,5 +1,5 @@
 // The wizard's form values, and how they become the API's webhook body (and back).
-import type { AuthType, Webhook, WebhookAuthIn, WebhookIn } from '../api/types';
+import type { AuthType, Backoff, Ordering, Webhook, WebhookAuthIn, WebhookIn } from '../api/types';
 
 export interface HeaderRow {
   name: string;
@@ -14,9 +14,13 @@ export interface WizardValues {
   auth: { type: AuthType; secret?: string; username?: string; password?: string };
   event_types: string[];
   filter_text?: string;
-  retry: { attempts: number; delay_seconds: number; timeout_seconds: number };
+  retry: { attempts: number; delay_seconds: number; timeout_seconds: number; backoff: Backoff; max_delay_seconds: number };
+  /** Empty: no limit. */
+  rate_limit_per_second?: number | null;
   headers: HeaderRow[];
   enabled: boolean;
+  ordering: Ordering;
+  supersede: string[];
 }
 
 /** The API's defaults (API.md section 4). */
@@ -28,16 +32,22 @@ export const DEFAULT_VALUES: WizardValues = {
   auth: { type: 'none' },
   event_types: [],
   filter_text: '',
-  retry: { attempts: 3, delay_seconds: 30, timeout_seconds: 15 },
+  retry: { attempts: 3, delay_seconds: 30, timeout_seconds: 15, backoff: 'fixed', max_delay_seconds: 3600 },
+  rate_limit_per_second: null,
   headers: [],
   enabled: true,
+  ordering: 'none',
+  supersede: [],
 };
 
 export const RETRY_LIMITS = {
   attempts: { min: 0, max: 10 },
   delay_seconds: { min: 0, max: 86400 },
   timeout_seconds: { min: 1, max: 120 },
+  max_delay_seconds: { min: 1, max: 86400 },
 };
+
+export const RATE_LIMIT = { min: 1, max: 10000 };
 
 export function fromWebhook(webhook: Webhook): WizardValues {
   return {
@@ -48,9 +58,12 @@ export function fromWebhook(webhook: Webhook): WizardValues {
     auth: { type: webhook.auth.type, username: webhook.auth.username ?? '' },
     event_types: [...webhook.event_types],
     filter_text: webhook.filter && Object.keys(webhook.filter).length ? JSON.stringify(webhook.filter, null, 2) : '',
-    retry: { ...webhook.retry },
+    retry: { ...webhook.retry, backoff: webhook.retry.backoff ?? 'fixed', max_delay_seconds: webhook.retry.max_delay_seconds ?? 3600 },
+    rate_limit_per_second: webhook.rate_limit_per_second ?? null,
     headers: Object.entries(webhook.headers ?? {}).map(([name, value]) => ({ name, value })),
     enabled: webhook.enabled,
+    ordering: webhook.ordering ?? 'none',
+    supersede: [...(webhook.supersede ?? [])],
   };
 }
 
@@ -87,6 +100,10 @@ export function toCreateBody(values: WizardValues): WebhookIn {
     event_types: values.event_types,
     retry: { ...values.retry },
   };
+  if (values.ordering === 'member') body.ordering = 'member';
+  const supersede = supersedeOf(values);
+  if (supersede.length) body.supersede = supersede;
+  if (values.rate_limit_per_second) body.rate_limit_per_second = values.rate_limit_per_second;
   if (values.description?.trim()) body.description = values.description.trim();
   const filter = parseFilter(values.filter_text);
   if (filter) body.filter = filter;
@@ -125,13 +142,21 @@ export function toPatchBody(values: WizardValues, original: Webhook): Partial<We
     enabled: values.enabled,
     event_types: values.event_types,
     retry: { ...values.retry },
+    rate_limit_per_second: values.rate_limit_per_second || null,
     headers: headersBody(values.headers),
+    ordering: values.ordering ?? 'none',
+    supersede: supersedeOf(values),
   };
   const filter = parseFilter(values.filter_text);
   if (filter) body.filter = filter;
   else if (original.filter) body.filter = null;
   if (isAuthChanged(values, original)) body.auth = authPatch(values.auth);
   return body;
+}
+
+/** Supersede names only types still selected in step 2 (unselecting a type drops it here too). */
+export function supersedeOf(values: WizardValues): string[] {
+  return (values.supersede ?? []).filter((type) => values.event_types.includes(type));
 }
 
 function randomBase64(byteCount: number): string {

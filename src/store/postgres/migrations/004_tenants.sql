@@ -42,3 +42,6 @@ CREATE INDEX deliveries_event_type ON deliveries (tenant_id, event_type, id);
 CREATE INDEX events_tenant_type_created ON events (tenant_id, event_type, created_at);
 
 INSERT INTO meta (key, value) VALUES ('access_revision', '0');
+-- GET /v1/events (API.md §10) lists one tenant's events, newest first (007 creates it too, for
+-- databases that had 004 before 007 existed).
+CREATE INDEX IF NOT EXISTS events_tenant_created ON events (tenant_id, created_at, event_id);

@@ -55,3 +55,13 @@ CREATE INDEX deliveries_event_type ON deliveries (tenant_id, event_type, id);
 CREATE INDEX events_tenant_type_created ON events (tenant_id, event_type, created_at);
 
 INSERT INTO meta (key, value) VALUES ('access_revision', '0');
+-- GET /v1/events (API.md §10) lists one tenant's events, newest first (007 creates it too, for
+-- databases that had 004 before 007 existed).
+CREATE INDEX IF NOT EXISTS events_tenant_created ON events (tenant_id, created_at, event_id);
+-- Rebuilding events dropped the indexes of 005-007 where those ran before this (a database from
+-- before tenants); they come back here. On a new database 005-007 run after this and skip them.
+CREATE INDEX IF NOT EXISTS events_created_at ON events (created_at);
+CREATE INDEX IF NOT EXISTS events_type_created ON events (event_type, created_at);
+CREATE INDEX IF NOT EXISTS events_user ON events (user_id, created_at, event_id) WHERE user_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS events_created ON events (created_at, event_id);
+CREATE INDEX IF NOT EXISTS events_type ON events (event_type, created_at, event_id);

@@ -13,4 +13,4 @@ INSERT INTO webhook_health (webhook_id, consecutive_failures, failing_since, dis
   SELECT id, 0, NULL, CASE WHEN enabled = 0 THEN 'manual' END FROM webhooks;
 
 -- Recover with include_missed: the events of a webhook's types accepted in a window.
-CREATE INDEX events_type_created ON events (event_type, created_at);
+CREATE INDEX IF NOT EXISTS events_type_created ON events (event_type, created_at);
