@@ -24,6 +24,7 @@ import { createMetrics } from '../src/metrics.ts';
 import { openStore } from '../src/store/open.ts';
 import { toColumns } from '../src/store/sql/webhooks.ts';
 import { hashApiKey } from '../src/tenancy/api-keys.ts';
+import { PortalTokens } from '../src/tenancy/portal-tokens.ts';
 import { WebhookDirectory } from '../src/webhooks/directory.ts';
 
 const { values } = parseArgs({
@@ -163,6 +164,7 @@ async function main(): Promise<void> {
     metrics,
     logger,
     apiKeyHashes: [hashApiKey(apiKey)],
+    portalTokens: new PortalTokens('bench-secret-key-0123456789abcdef'),
     allowPrivateTargets: true,
     rateLimiter: new MemoryRateLimiter(),
     onRequeued: () => {},

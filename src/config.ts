@@ -54,6 +54,25 @@ export const SETTINGS = Type.Object({
       description: 'encrypts endpoint secrets and passwords at rest (AES-256-GCM); back it up with the database',
     }),
   ),
+  publicUrl: Type.Optional(
+    Type.String({
+      pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$',
+      env: 'HERALD_PUBLIC_URL',
+      flag: 'public-url',
+      accepts: 'an absolute http(s) URL without query or fragment, e.g. https://herald.example.com',
+      defaultText: "none: the request's own host",
+      description: 'where browsers reach Herald; portal session URLs (POST /v1/tenants/{id}/portal-sessions) are made on it',
+    }),
+  ),
+  portalFrameAncestors: Type.String({
+    pattern: "^[^;,'\"]*$",
+    default: '',
+    env: 'HERALD_PORTAL_FRAME_ANCESTORS',
+    flag: 'portal-frame-ancestors',
+    accepts: 'origins separated by spaces (e.g. "https://backoffice.example.com https://*.example.org"), without ; , or quotes',
+    defaultText: "none: only Herald's own pages may frame the UI",
+    description: "origins allowed to embed the admin UI in an iframe (a platform's back office showing a portal session); sent on UI pages as Content-Security-Policy: frame-ancestors 'self' <origins>",
+  }),
   allowPrivateTargets: Type.Boolean({
     default: false,
     env: 'HERALD_ALLOW_PRIVATE_TARGETS',

@@ -18,6 +18,7 @@ import { ExampleSender } from './delivery/test-send.ts';
 import { Ingestor } from './ingest/ingestor.ts';
 import { HealthSweep, HEALTH_SWEEP_INTERVAL_MS } from './maintenance/health-sweep.ts';
 import { buildApi } from './api/app.ts';
+import { PortalTokens } from './tenancy/portal-tokens.ts';
 import type { Api } from './api/deps.ts';
 import { MemoryRateLimiter } from './api/auth.ts';
 import { RetentionJob } from './maintenance/retention.ts';
@@ -81,6 +82,9 @@ export async function startHerald(config: Config, log: Logger): Promise<Herald> 
     metrics,
     logger: log,
     apiKeyHashes: adminKeys.hashes,
+    portalTokens: new PortalTokens(secretKey.key),
+    publicUrl: config.publicUrl,
+    portalFrameAncestors: config.portalFrameAncestors,
     allowPrivateTargets: config.allowPrivateTargets,
     rateLimitPerMinute: config.rateLimitPerMinute,
     rateLimiter: opened.rateLimiter ?? new MemoryRateLimiter(),

@@ -39,7 +39,7 @@ export async function buildApi(deps: ApiDeps): Promise<Api> {
     opsRoutes(app, deps);
     return app;
   }
-  const keys = new KeyRing(deps.store, deps.apiKeyHashes);
+  const keys = new KeyRing(deps.store, deps.apiKeyHashes, 1000, deps.portalTokens);
   app.addHook('onClose', async () => keys.close());
   installAuth(app, { keys, rateLimitPerMinute: deps.rateLimitPerMinute, rateLimiter: deps.rateLimiter });
 
@@ -88,7 +88,7 @@ export async function buildApi(deps: ApiDeps): Promise<Api> {
   deliveryRoutes(app, deps);
   tenantRoutes(app, { ...deps, onAccessChanged: () => keys.invalidate() });
   memberRoutes(app, deps);
-  await uiRoutes(app, deps.uiDir);
+  await uiRoutes(app, deps.uiDir, deps.portalFrameAncestors);
   return app;
 }
 

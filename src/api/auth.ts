@@ -82,7 +82,7 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     const principal = match ? await options.keys.authenticate(match[1]) : null;
     if (!principal) {
-      return sendError(reply, new AppError('unauthorized', 'Send an API key as "Authorization: Bearer <key>" (HERALD_API_KEY, or a key made with POST /v1/api-keys that is not revoked).'));
+      return sendError(reply, new AppError('unauthorized', 'Send an API key as "Authorization: Bearer <key>" (HERALD_API_KEY, a key made with POST /v1/api-keys that is not revoked, or a portal session token that has not expired).'));
     }
     request.principal = principal;
 

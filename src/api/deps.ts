@@ -8,6 +8,7 @@ import type { Webhook } from '../domain/webhook.ts';
 import type { Ingestor } from '../ingest/ingestor.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Store } from '../store/ports.ts';
+import type { PortalTokens } from '../tenancy/portal-tokens.ts';
 import type { WebhookDirectory } from '../webhooks/directory.ts';
 import type { RateLimiter } from './auth.ts';
 import type { HttpLimits } from './http-limits.ts';
@@ -31,6 +32,12 @@ export interface ApiDeps {
   metrics: Metrics;
   logger: FastifyBaseLogger;
   apiKeyHashes: string[];
+  /** Signs and checks portal session tokens (key derived from HERALD_SECRET_KEY). */
+  portalTokens: PortalTokens;
+  /** HERALD_PUBLIC_URL: portal URLs are made on it (else on the request's host). */
+  publicUrl?: string;
+  /** HERALD_PORTAL_FRAME_ANCESTORS: origins that may frame the UI, space-separated. */
+  portalFrameAncestors?: string;
   allowPrivateTargets: boolean;
   rateLimitPerMinute?: number;
   rateLimiter: RateLimiter;

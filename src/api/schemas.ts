@@ -410,3 +410,24 @@ export const ApiKeyListQuery = Type.Object({
   cursor: ListQuery.cursor,
   tenant_id: Type.Optional(Type.String({ description: 'Only the keys of this tenant' })),
 });
+
+export const PortalSessionIn = Type.Object(
+  {
+    scopes: Type.Optional(Type.Array(Type.String(), { description: '["manage"] (default) or ["read"]' })),
+    ttl_seconds: Type.Optional(Type.Integer({ description: 'How long the session lasts: 60-86400 seconds (default 3600)' })),
+  },
+  { additionalProperties: false },
+);
+
+export const PortalSessionOut = Type.Object({
+  token: Type.String({ description: 'A bearer token with those scopes in that tenant until expires_at' }),
+  url: Type.String({ description: 'Opens the admin UI signed in with the token, showing that tenant only' }),
+  expires_at: Timestamp,
+});
+
+export const MeOut = Type.Object({
+  kind: Type.Union([Type.Literal('admin'), Type.Literal('key'), Type.Literal('portal')]),
+  scopes: Type.Array(Type.String()),
+  tenant_id: Nullable(Type.String({ description: 'The tenant a tenant key or portal session acts in; null for admin keys' })),
+  expires_at: Nullable(Timestamp),
+});

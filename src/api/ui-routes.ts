@@ -6,14 +6,21 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { Api } from './deps.ts';
 
-const UI_PATHS = ['/', '/webhooks', '/webhooks/*', '/audit-logs', '/audit-logs/*', '/sign-in'];
+const UI_PATHS = ['/', '/webhooks', '/webhooks/*', '/audit-logs', '/audit-logs/*', '/sign-in', '/tenants', '/api-keys'];
 const ASSET_MAX_AGE_MS = 365 * 24 * 3600 * 1000;
 
-export async function uiRoutes(app: Api, uiDir: string | undefined): Promise<void> {
+/** The CSP of UI pages: only Herald itself and the configured back offices may frame them. */
+export function uiContentSecurityPolicy(frameAncestors = ''): string {
+  const origins = frameAncestors.split(/\s+/).filter((o) => o.length > 0);
+  return `frame-ancestors ${["'self'", ...origins].join(' ')}`;
+}
+
+export async function uiRoutes(app: Api, uiDir: string | undefined, frameAncestors?: string): Promise<void> {
   const hide = { schema: { hide: true } };
+  const csp = uiContentSecurityPolicy(frameAncestors);
   if (!uiDir || !existsSync(join(uiDir, 'index.html'))) {
     const page = '<!doctype html><title>Herald</title><p>The admin UI is not built. Run <code>npm run build:ui</code> (npm start does it) and restart.</p>';
-    for (const path of UI_PATHS) app.get(path, hide, async (_request, reply) => reply.type('text/html').send(page));
+    for (const path of UI_PATHS) app.get(path, hide, async (_request, reply) => reply.header('content-security-policy', csp).type('text/html').send(page));
     return;
   }
   const assets = join(uiDir, 'assets');
@@ -36,6 +43,7 @@ export async function uiRoutes(app: Api, uiDir: string | undefined): Promise<voi
   for (const path of UI_PATHS) {
     app.get(path, hide, async (_request, reply) => {
       reply.header('cache-control', 'no-cache');
+      reply.header('content-security-policy', csp);
       return reply.sendFile('index.html', { cacheControl: false });
     });
   }

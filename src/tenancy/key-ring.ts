@@ -8,6 +8,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { DEFAULT_TENANT, isTenantId, type TenantId } from '../domain/ids.ts';
 import type { Scope } from '../domain/scopes.ts';
 import { hashApiKey, matchApiKey } from './api-keys.ts';
+import { looksLikeJwt, type PortalTokens } from './portal-tokens.ts';
 
 export interface KeyRecord {
   id: string;
@@ -26,14 +27,16 @@ export interface AccessSource {
 }
 
 export interface Principal {
-  kind: 'admin' | 'key';
-  /** The api_keys row; null for the admin key of HERALD_API_KEY. */
+  kind: 'admin' | 'key' | 'portal';
+  /** The api_keys row; null for the admin key of HERALD_API_KEY and for portal sessions. */
   keyId: string | null;
   scopes: Scope[];
   /** The tenant a tenant key is bound to; null for admin keys (they choose with Herald-Tenant). */
   tenantId: TenantId | null;
   /** What HERALD_RATE_LIMIT counts by: the key's hash. */
   rateKey: string;
+  /** When a portal session ends (ms since the epoch); null for keys. */
+  expiresAt: number | null;
 }
 
 export type TenantChoice =
@@ -73,20 +76,27 @@ export class KeyRing {
     /** SHA-256 hex of the admin keys; read live (the generated key is added after start). */
     private readonly adminHashes: readonly string[],
     private readonly maxStalenessMs = 1000,
+    /** Portal session tokens: checked by signature, no lookup (a deleted tenant's are refused). */
+    private readonly portal: PortalTokens | null = null,
   ) {}
 
   /** The caller of `key`, or null when no live key matches. */
   async authenticate(key: string, nowMs = Date.now()): Promise<Principal | null> {
     const admin = matchApiKey(key, this.adminHashes);
-    if (admin) return { kind: 'admin', keyId: null, scopes: ['admin'], tenantId: null, rateKey: admin };
+    if (admin) return { kind: 'admin', keyId: null, scopes: ['admin'], tenantId: null, rateKey: admin, expiresAt: null };
     const hash = hashApiKey(key);
+    if (this.portal && looksLikeJwt(key)) {
+      const claims = await this.portal.verify(key);
+      if (!claims || !(await this.tenantExists(claims.tenant, nowMs))) return null;
+      return { kind: 'portal', keyId: null, scopes: claims.scopes, tenantId: claims.tenant, rateKey: hash, expiresAt: claims.expiresAtMs };
+    }
     await this.#fresh(nowMs);
     let record = this.#find(hash);
     // Made a moment ago by another process? The revision says so at once.
     if (!record && (await this.#recheck())) record = this.#find(hash);
     if (!record) return null;
     this.#touch(record.id, nowMs);
-    return { kind: 'key', keyId: record.id, scopes: record.scopes, tenantId: record.tenantId, rateKey: record.keyHash };
+    return { kind: 'key', keyId: record.id, scopes: record.scopes, tenantId: record.tenantId, rateKey: record.keyHash, expiresAt: null };
   }
 
   /** Whether a tenant exists (checked against the store when this ring has not seen it). */

@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import { buildApi, type Api } from '../../src/api/app.ts';
 import { MemoryRateLimiter } from '../../src/api/auth.ts';
 import { hashApiKey } from '../../src/tenancy/api-keys.ts';
+import { PortalTokens } from '../../src/tenancy/portal-tokens.ts';
 import type { HttpLimits } from '../../src/api/http-limits.ts';
 import { HttpSender } from '../../src/delivery/sender.ts';
 import { ExampleSender } from '../../src/delivery/test-send.ts';
@@ -51,6 +52,7 @@ export async function startInProcessApi(httpLimits: Partial<HttpLimits> = {}): P
     metrics,
     logger,
     apiKeyHashes: [hashApiKey(apiKey)],
+    portalTokens: new PortalTokens('test-secret-key-0123456789abcdef'),
     allowPrivateTargets: true,
     rateLimiter: new MemoryRateLimiter(),
     onRequeued: () => {},

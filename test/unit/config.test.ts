@@ -20,6 +20,7 @@ describe('config schema', () => {
       { ...c },
       {
         port: 8080,
+        portalFrameAncestors: '',
         host: '127.0.0.1',
         databaseUrl: 'sqlite:./data/herald.db',
         allowPrivateTargets: false,

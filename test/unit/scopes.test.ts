@@ -57,8 +57,8 @@ describe('scopes', () => {
 });
 
 describe('choosing the tenant', () => {
-  const admin: Principal = { kind: 'admin', keyId: null, scopes: ['admin'], tenantId: null, rateKey: 'h' };
-  const reader: Principal = { kind: 'key', keyId: 'key_1', scopes: ['read'], tenantId: 'brand-a' as TenantId, rateKey: 'h' };
+  const admin: Principal = { kind: 'admin', keyId: null, scopes: ['admin'], tenantId: null, rateKey: 'h', expiresAt: null };
+  const reader: Principal = { kind: 'key', keyId: 'key_1', scopes: ['read'], tenantId: 'brand-a' as TenantId, rateKey: 'h', expiresAt: null };
   it('admin: Herald-Tenant or default; a malformed header is refused', () => {
     assert.deepEqual(chooseTenant(admin, undefined), { ok: true, tenant: DEFAULT_TENANT, mustExist: false });
     assert.deepEqual(chooseTenant(admin, 'brand-b'), { ok: true, tenant: 'brand-b', mustExist: true });
@@ -86,7 +86,7 @@ describe('key ring over a real store', () => {
       await store.insertApiKey({ id, name: 'r', scopes: ['read'], tenantId: 'brand-a' as TenantId, keyHash: hashApiKey(key), createdAt: 1, lastUsedAt: null, revokedAt: null });
       // Made behind the ring's back (as by another process): found at once through the revision.
       const principal = await ring.authenticate(key);
-      assert.deepEqual({ ...principal, rateKey: undefined }, { kind: 'key', keyId: id, scopes: ['read'], tenantId: 'brand-a', rateKey: undefined });
+      assert.deepEqual({ ...principal, rateKey: undefined }, { kind: 'key', keyId: id, scopes: ['read'], tenantId: 'brand-a', rateKey: undefined, expiresAt: null });
       assert.equal(await ring.tenantExists('brand-a'), true);
       assert.equal(await ring.tenantExists('brand-b'), false);
 

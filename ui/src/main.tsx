@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider } from 'antd';
 import { ApiError } from './api/client';
+import { takePortalFragment } from './api/session';
 import { Shell } from './shell';
 import './styles.css';
 
@@ -16,6 +17,9 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+// Before anything renders: a portal link signs this tab in and leaves the address bar clean.
+takePortalFragment();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

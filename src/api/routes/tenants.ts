@@ -10,7 +10,8 @@ import type { Api, ApiDeps } from '../deps.ts';
 import { decodeCursor, page } from '../listing.ts';
 import { iso, isoOrNull } from '../presenters.ts';
 import { errorsFor } from '../openapi.ts';
-import { ApiKeyCreatedOut, ApiKeyIn, ApiKeyListQuery, ApiKeyOut, IdParams, Page, TenantIn, TenantListQuery, TenantOut, TenantPatch } from '../schemas.ts';
+import { ApiKeyCreatedOut, ApiKeyIn, ApiKeyListQuery, ApiKeyOut, IdParams, MeOut, Page, PortalSessionIn, PortalSessionOut, TenantIn, TenantListQuery, TenantOut, TenantPatch } from '../schemas.ts';
+import { PORTAL_SCOPES, PORTAL_TTL, type PortalScope } from '../../tenancy/portal-tokens.ts';
 
 const tenantTags = ['Tenants'];
 const keyTags = ['API keys'];
@@ -164,5 +165,46 @@ export function tenantRoutes(app: Api, deps: ApiDeps & { onAccessChanged: () => 
       return reply.code(204).send(null);
     },
   );
-}
 
+  app.post(
+    '/v1/tenants/:id/portal-sessions',
+    {
+      config: admin,
+      schema: {
+        tags: tenantTags,
+        operationId: 'createPortalSession',
+        summary: "Make a portal session: a token and a URL opening the UI signed in to this tenant only (for the platform's back office)",
+        params: IdParams,
+        body: PortalSessionIn,
+        response: { 201: PortalSessionOut, ...errorsFor('id', 'body') },
+      },
+    },
+    async (request, reply) => {
+      const tenant = await visibleTenant(null, request.params.id);
+      const body = request.body ?? {};
+      const problems: FieldError[] = [];
+      const scopes = body.scopes ?? ['manage'];
+      const isPortalScopes = scopes.length === 1 && (PORTAL_SCOPES as readonly string[]).includes(scopes[0]);
+      if (!isPortalScopes) problems.push({ field: 'scopes', message: 'scopes must be ["manage"] or ["read"] (or be left out for ["manage"])' });
+      const ttl = body.ttl_seconds ?? PORTAL_TTL.default;
+      if (ttl < PORTAL_TTL.min || ttl > PORTAL_TTL.max) {
+        problems.push({ field: 'ttl_seconds', message: `ttl_seconds must be from ${PORTAL_TTL.min} to ${PORTAL_TTL.max} (got ${ttl})` });
+      }
+      if (problems.length > 0) throw validationError(problems);
+      const expiresAtMs = Math.floor((Date.now() + ttl * 1000) / 1000) * 1000;
+      const token = await deps.portalTokens.sign({ tenant: tenant.id, scopes: scopes as PortalScope[], expiresAtMs });
+      const base = (deps.publicUrl ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '');
+      // A fragment never reaches a server, so the token stays out of access logs.
+      return reply.code(201).send({ token, url: `${base}/#portal=${token}`, expires_at: iso(expiresAtMs) });
+    },
+  );
+
+  app.get(
+    '/v1/me',
+    { config: { scope: 'tenant' }, schema: { tags: keyTags, operationId: 'getMe', summary: 'Who is calling: the kind of credential, its scopes, its tenant and (portal sessions) when it ends', response: { 200: MeOut, ...errorsFor() } } },
+    async (request) => {
+      const p = request.principal;
+      return { kind: p.kind, scopes: p.scopes, tenant_id: p.tenantId, expires_at: p.expiresAt === null ? null : iso(p.expiresAt) };
+    },
+  );
+}

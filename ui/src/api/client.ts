@@ -1,6 +1,6 @@
 // The only place that talks HTTP. Relative URLs, so the UI works on any host and port.
 import type { FieldError } from './types';
-import { getApiKey } from './session';
+import { getApiKey, getTenant } from './session';
 
 export class ApiError extends Error {
   constructor(
@@ -43,6 +43,9 @@ export async function request<T>(method: string, path: string, options: RequestO
   const apiKey = options.apiKey ?? getApiKey() ?? '';
   const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${apiKey}` };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
+  // The tenant an admin chose in the header; tenant keys and portal sessions never set one.
+  const tenant = options.apiKey === undefined ? getTenant() : null;
+  if (tenant) headers['herald-tenant'] = tenant;
   let response: Response;
   try {
     response = await fetch(`/v1${path}`, {

@@ -7,10 +7,12 @@ import { JsonBlock } from '../components/json-block';
 import { LocalTime } from '../components/local-time';
 import { DeliveryStatusTag } from '../components/status-tags';
 import { AttemptList } from './attempt-list';
+import { useAccess } from '../access';
 
 /** One delivery: summary, every attempt (what went wrong comes first), the envelope as sent, and Resend. */
 export function DeliveryDrawer({ deliveryId, onClose, onMember }: { deliveryId: string | null; onClose: () => void; onMember?: (userId: string) => void }) {
   const delivery = useDelivery(deliveryId ?? undefined);
+  const { canWrite } = useAccess();
   return (
     <Drawer
       open={Boolean(deliveryId)}
@@ -18,7 +20,8 @@ export function DeliveryDrawer({ deliveryId, onClose, onMember }: { deliveryId: 
       size={760}
       title={deliveryId ? `Delivery ${deliveryId}` : 'Delivery'}
       extra={
-        delivery.data && (
+        delivery.data &&
+        canWrite && (
           <Space>
             {delivery.data.status === 'pending' && <CancelButton delivery={delivery.data} />}
             <ResendButton delivery={delivery.data} />

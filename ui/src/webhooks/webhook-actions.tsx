@@ -5,6 +5,7 @@ import type { Webhook } from '../api/types';
 import { useDeleteWebhook } from '../api/webhooks';
 import { href, navigate } from '../router';
 import { RecoverModal } from './recover-modal';
+import { useAccess } from '../access';
 import { TestWebhookModal } from './test-webhook-modal';
 
 export function WebhookActions({ webhook }: { webhook: Webhook }) {
@@ -12,6 +13,7 @@ export function WebhookActions({ webhook }: { webhook: Webhook }) {
   const [isTesting, setTesting] = useState(false);
   const [isRecovering, setRecovering] = useState(false);
   const remove = useDeleteWebhook();
+  const { canWrite } = useAccess();
   const deleteWebhook = () =>
     remove.mutateAsync(webhook.id).then(
       () => message.success(`Deleted ${webhook.name}.`),
@@ -19,12 +21,16 @@ export function WebhookActions({ webhook }: { webhook: Webhook }) {
     );
   return (
     <Space size={0} wrap={false} className="row-actions">
+      {canWrite && (
       <Button type="link" size="small" aria-label={`Edit ${webhook.name}`} onClick={() => navigate(`/webhooks/${encodeURIComponent(webhook.id)}/edit`)}>
         Edit
       </Button>
+      )}
+      {canWrite && (
       <Button type="link" size="small" aria-label={`Test ${webhook.name}`} onClick={() => setTesting(true)}>
         Test
       </Button>
+      )}
       <Button
         type="link"
         size="small"
@@ -33,9 +39,12 @@ export function WebhookActions({ webhook }: { webhook: Webhook }) {
       >
         Logs
       </Button>
+      {canWrite && (
       <Button type="link" size="small" aria-label={`Recover ${webhook.name}`} onClick={() => setRecovering(true)}>
         Recover
       </Button>
+      )}
+      {canWrite && (
       <Popconfirm
         title={`Delete ${webhook.name}?`}
         description="Its pending deliveries end as failed; its audit logs stay readable."
@@ -47,6 +56,7 @@ export function WebhookActions({ webhook }: { webhook: Webhook }) {
           Delete
         </Button>
       </Popconfirm>
+      )}
       {isTesting && <TestWebhookModal webhook={webhook} onClose={() => setTesting(false)} />}
       {isRecovering && <RecoverModal webhook={webhook} onClose={() => setRecovering(false)} />}
     </Space>

@@ -6,12 +6,14 @@ import { localDayBound } from '../format';
 import { href, navigate } from '../router';
 import { readWebhookFilters, WebhookFilters, type WebhookFilterValues } from './webhook-filters';
 import { WebhookTable } from './webhook-table';
+import { useAccess } from '../access';
 
 const PAGE_SIZE = 20;
 
 export function WebhooksPage({ query }: { query: URLSearchParams }) {
   const filters = readWebhookFilters(query);
   const pages = useCursorPages(query.toString());
+  const { canWrite } = useAccess();
   const list = useWebhookList({
     name: filters.name || undefined,
     status: filters.status || undefined,
@@ -27,9 +29,11 @@ export function WebhooksPage({ query }: { query: URLSearchParams }) {
     <section aria-label="Webhooks">
       <div className="page-toolbar">
         <WebhookFilters key={query.toString()} applied={filters} onSearch={search} />
-        <Button type="primary" onClick={() => navigate('/webhooks/new')}>
-          Create Webhook
-        </Button>
+        {canWrite && (
+          <Button type="primary" onClick={() => navigate('/webhooks/new')}>
+            Create Webhook
+          </Button>
+        )}
       </div>
       {list.isError && !list.data ? (
         <ErrorState
@@ -58,6 +62,8 @@ export function WebhooksPage({ query }: { query: URLSearchParams }) {
 }
 
 function NoWebhooks() {
+  const { canWrite } = useAccess();
+  if (!canWrite) return <Empty description="No webhooks yet." />;
   return (
     <Empty description="No webhooks yet. Create one to send loyalty events to an endpoint.">
       <Button type="primary" onClick={() => navigate('/webhooks/new')}>
