@@ -49,7 +49,13 @@ describe('admin UI: member-aware delivery', { skip: browserSkipReason() }, () =>
     await page.getByRole('combobox', { name: 'Supersede' }).click();
     const offered = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
     await offered.first().waitFor();
-    assert.deepEqual((await offered.allInnerTexts()).map((t) => t.trim()).sort(), ['point_balance.user_updated', 'reward.awarded']);
+    // The list renders while the dropdown opens: read it once it has settled (two options, or the
+    // wrong ones after the timeout, which fails below).
+    const texts = await waitUntil('the Supersede options', async () => {
+      const shown = (await offered.allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+      return shown.length >= 2 && shown;
+    }, 10_000).catch(async () => (await offered.allInnerTexts()).map((t) => t.trim()));
+    assert.deepEqual([...texts].sort(), ['point_balance.user_updated', 'reward.awarded']);
     await offered.filter({ hasText: /^point_balance\.user_updated$/ }).click();
     await page.keyboard.press('Escape');
     await screenshot(page, 'wizard-ordering-supersede');
