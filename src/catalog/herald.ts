@@ -19,6 +19,16 @@ const failureFields: Record<string, JsonSchema> = {
 
 const flat = (properties: Record<string, JsonSchema>): JsonSchema => ({ type: 'object', properties });
 
+/** The failure both failure-carrying types report in their examples. */
+const EXAMPLE_FAILURE = {
+  webhook_id: 'wh_01M8HCNEC1FKH7MF766KT6',
+  webhook_name: 'CRM sync',
+  consecutive_failures: 1,
+  delivery_id: 'dlv_01M8HCP2Q4V9X3JZK8RNTB',
+  event_id: '8ab4bda7-7296-4b5e-b0d9-6039773c2dc3',
+  error: 'HTTP 503',
+};
+
 export const HERALD_EVENT_TYPES: EventTypeDef[] = [
   {
     event_type: 'herald.webhook.failing',
@@ -32,14 +42,7 @@ export const HERALD_EVENT_TYPES: EventTypeDef[] = [
       event_timestamp: '2026-11-28T12:00:00.000Z',
       schema_version: '1.0.0',
       user_id: null,
-      data: {
-        webhook_id: 'wh_01M8HCNEC1FKH7MF766KT6',
-        webhook_name: 'CRM sync',
-        consecutive_failures: 1,
-        delivery_id: 'dlv_01M8HCP2Q4V9X3JZK8RNTB',
-        event_id: '8ab4bda7-7296-4b5e-b0d9-6039773c2dc3',
-        error: 'HTTP 503',
-      },
+      data: EXAMPLE_FAILURE,
     },
   },
   {
@@ -69,14 +72,7 @@ export const HERALD_EVENT_TYPES: EventTypeDef[] = [
       event_timestamp: '2026-11-28T12:00:00.000Z',
       schema_version: '1.0.0',
       user_id: null,
-      data: {
-        webhook_id: 'wh_01M8HCNEC1FKH7MF766KT6',
-        webhook_name: 'CRM sync',
-        consecutive_failures: 1,
-        delivery_id: 'dlv_01M8HCP2Q4V9X3JZK8RNTB',
-        event_id: '8ab4bda7-7296-4b5e-b0d9-6039773c2dc3',
-        error: 'HTTP 503',
-      },
+      data: EXAMPLE_FAILURE,
     },
   },
 ];
