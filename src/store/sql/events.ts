@@ -80,7 +80,7 @@ export async function ingest(trx: Db, events: NewEvent[], seq: 'rowid' | 'seq' =
     );
   // One batch, in request order (the insertion order is the acceptance sequence).
   await batch(trx, chunks(deliveries).map((part) => trx.insertInto('deliveries').values(part).compile()));
-  await supersedeOlder(trx, [...firstById.values()].filter((e) => inserted.has(keyOf(e))), seq);
+  await supersedeOlder(trx, [...firstById.values()].filter((e) => inserted.has(keyOf(e))), seq, batch);
 
   const earlier = new Map<string, { eventType: string; deliveries: number }>();
   const repeated = new Map<string, string[]>();
@@ -122,7 +122,7 @@ export async function ingest(trx: Db, events: NewEvent[], seq: 'rowid' | 'seq' =
  * API.md §10 superseding, in the ingest transaction: per (webhook, member, type) the newest new
  * delivery ends every older pending one that is not in flight (no live lease) as superseded.
  */
-async function supersedeOlder(trx: Db, accepted: NewEvent[], seq: 'rowid' | 'seq'): Promise<void> {
+async function supersedeOlder(trx: Db, accepted: NewEvent[], seq: 'rowid' | 'seq', batch: Batch): Promise<void> {
   const newest = new Map<string, { deliveryId: string; webhookId: string; userId: string; eventType: string; eventId: string; at: number }>();
   for (const e of accepted) {
     if (e.userId === null) continue;
@@ -138,8 +138,10 @@ async function supersedeOlder(trx: Db, accepted: NewEvent[], seq: 'rowid' | 'seq
       });
     }
   }
-  for (const n of newest.values()) {
-    await trx
+  if (newest.size === 0) return;
+  // Independent updates (one per webhook, member and type): one trip to the database in all.
+  const updates = [...newest.values()].map((n) =>
+    trx
       .updateTable('deliveries')
       .set({ status: 'superseded', error: `superseded by event ${n.eventId}`, next_attempt_at: null, lease_owner: null, lease_until: null })
       .where('webhook_id', '=', n.webhookId)
@@ -148,8 +150,9 @@ async function supersedeOlder(trx: Db, accepted: NewEvent[], seq: 'rowid' | 'seq
       .where('event_type', '=', n.eventType)
       .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', n.at)]))
       .where(sql<boolean>`${sql.ref(seq)} < (SELECT s.${sql.ref(seq)} FROM deliveries s WHERE s.id = ${n.deliveryId})`)
-      .execute();
-  }
+      .compile(),
+  );
+  await batch(trx, updates);
 }
 
 /** Newest first; each filter uses its own index (events_user, events_type, events_created). */
