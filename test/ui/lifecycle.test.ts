@@ -98,7 +98,12 @@ describe('admin UI: health, Recover and Cancel', { skip: browserSkipReason() }, 
     assert.equal(delivery.status, 'success');
     assert.equal(delivery.attempts, 2);
 
-    // A start after the end is refused in the form; the API is not called.
+    // A start after the end is refused in the form; the API is not called. In a fresh dialog: the
+    // list's refresh after a recover can remount the row and close the first one (README: not yet).
+    if (await dialog.isVisible()) await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await row(page, 'Wobbly CRM').getByRole('button', { name: 'Recover Wobbly CRM' }).click();
+    await dialog.getByLabel('Start time').fill(localMinute(Date.now() - 10 * 60_000));
     await dialog.getByLabel('End time (optional, default now)').fill(localMinute(Date.now() - 60 * 60_000));
     assert.equal(await dialog.getByRole('button', { name: 'Recover', exact: true }).isDisabled(), true);
     await dialog.getByText('The end must not be before the start.').waitFor();
